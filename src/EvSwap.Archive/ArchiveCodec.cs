@@ -1,0 +1,126 @@
+using System.IO.Compression;
+using System.Text;
+using System.Text.Json;
+
+namespace EvSwap.Archive;
+
+/// <summary>
+/// gzip NDJSON, one line per message: <c>{"receivedAt":"...","payload":{...as received...}}</c>.
+/// Accepted payloads are valid JSON and are embedded verbatim; rejected ones may not be JSON, so they are
+/// stored as a string (base64 when not UTF-8).
+/// </summary>
+public static class ArchiveCodec
+{
+    private static readonly JsonWriterOptions WriterOptions = new() { SkipValidation = true };
+
+    public static byte[] EncodeBatch(IReadOnlyList<BufferedMessage> messages)
+    {
+        using var output = new MemoryStream();
+        using (var gzip = new GZipStream(output, CompressionLevel.Fastest, leaveOpen: true))
+        using (var writer = new Utf8JsonWriter(gzip, WriterOptions))
+        {
+            foreach (var m in messages)
+            {
+                writer.WriteStartObject();
+                writer.WriteString("receivedAt", m.ReceivedAt.UtcDateTime);
+                writer.WritePropertyName("payload");
+                WritePayload(writer, m.Payload);
+                writer.WriteEndObject();
+                writer.Flush();
+                gzip.WriteByte((byte)'\n');
+                writer.Reset();
+            }
+        }
+
+        return output.ToArray();
+    }
+
+    public static byte[] EncodeRejected(IReadOnlyList<RejectedMessage> messages)
+    {
+        using var output = new MemoryStream();
+        using (var gzip = new GZipStream(output, CompressionLevel.Fastest, leaveOpen: true))
+        using (var writer = new Utf8JsonWriter(gzip))
+        {
+            foreach (var m in messages)
+            {
+                writer.WriteStartObject();
+                writer.WriteString("receivedAt", m.ReceivedAt.UtcDateTime);
+                writer.WriteString("topic", m.Topic);
+                writer.WriteStartArray("reasons");
+                foreach (var reason in m.Reasons)
+                {
+                    writer.WriteStringValue(reason);
+                }
+
+                writer.WriteEndArray();
+                if (IsUtf8(m.Payload))
+                {
+                    writer.WriteString("payload", Encoding.UTF8.GetString(m.Payload));
+                }
+                else
+                {
+                    writer.WriteBase64String("payloadBase64", m.Payload);
+                }
+
+                writer.WriteEndObject();
+                writer.Flush();
+                gzip.WriteByte((byte)'\n');
+                writer.Reset();
+            }
+        }
+
+        return output.ToArray();
+    }
+
+    public static List<StoredMessage> DecodeBatch(byte[] content)
+    {
+        var result = new List<StoredMessage>();
+        foreach (var line in Lines(content))
+        {
+            using var doc = JsonDocument.Parse(line);
+            var root = doc.RootElement;
+            var payload = root.GetProperty("payload").GetRawText();
+            result.Add(new StoredMessage(root.GetProperty("receivedAt").GetDateTimeOffset(), Encoding.UTF8.GetBytes(payload)));
+        }
+
+        return result;
+    }
+
+    /// <summary>Each line of a rejected-message object as a parsed JSON document (caller disposes).</summary>
+    public static List<JsonDocument> DecodeRejected(byte[] content) => Lines(content).Select(l => JsonDocument.Parse(l)).ToList();
+
+    private static IEnumerable<ReadOnlyMemory<byte>> Lines(byte[] content)
+    {
+        using var input = new GZipStream(new MemoryStream(content), CompressionMode.Decompress);
+        using var plain = new MemoryStream();
+        input.CopyTo(plain);
+        var all = plain.GetBuffer().AsMemory(0, (int)plain.Length);
+        while (all.Length > 0)
+        {
+            var end = all.Span.IndexOf((byte)'\n');
+            var line = end < 0 ? all : all[..end];
+            if (line.Length > 0)
+            {
+                yield return line;
+            }
+
+            all = end < 0 ? Memory<byte>.Empty : all[(end + 1)..];
+        }
+    }
+
+    private static void WritePayload(Utf8JsonWriter writer, byte[] payload)
+    {
+        // A pretty-printed payload would break the one-line-per-message framing; JSON strings cannot hold raw
+        // line breaks, so any line break is whitespace and compacting keeps the content.
+        if (payload.AsSpan().IndexOfAny((byte)'\n', (byte)'\r') < 0)
+        {
+            writer.WriteRawValue(payload, skipInputValidation: true);
+            return;
+        }
+
+        using var doc = JsonDocument.Parse(payload);
+        doc.RootElement.WriteTo(writer);
+    }
+
+    private static bool IsUtf8(byte[] bytes) => System.Text.Unicode.Utf8.IsValid(bytes);
+}

@@ -1,0 +1,54 @@
+using EvSwap.Contracts;
+
+namespace EvSwap.Archive;
+
+/// <summary>Reads and writes telemetry batches and dead letters over whichever <see cref="IArchiveStore"/> is configured.</summary>
+public sealed class TelemetryArchive(IArchiveStore store)
+{
+    public IArchiveStore Store => store;
+
+    public Task WriteBatchAsync(TelemetryBatch batch, CancellationToken cancellationToken = default) =>
+        store.PutAsync(batch.Key, ArchiveCodec.EncodeBatch(batch.Messages), cancellationToken);
+
+    public Task WriteRejectedAsync(string siloId, IReadOnlyList<RejectedMessage> messages, CancellationToken cancellationToken = default) =>
+        store.PutAsync(ArchiveKeys.Rejected(siloId, messages[0].ReceivedAt), ArchiveCodec.EncodeRejected(messages), cancellationToken);
+
+    /// <summary>The station's batches whose date partition lies in [from, to], in (date, boot, firstSeq) order.</summary>
+    public async Task<IReadOnlyList<BatchRef>> ListBatchesAsync(string stationId, DateOnly from, DateOnly to, CancellationToken cancellationToken = default)
+    {
+        var result = new List<BatchRef>();
+        for (var date = from; date <= to; date = date.AddDays(1))
+        {
+            await foreach (var key in store.ListAsync(ArchiveKeys.StationDatePrefix(stationId, date), cancellationToken))
+            {
+                if (ArchiveKeys.TryParseBatch(key, out var batch))
+                {
+                    result.Add(batch);
+                }
+            }
+        }
+
+        result.Sort((a, b) => (a.Date, a.Boot, a.FirstSeq).CompareTo((b.Date, b.Boot, b.FirstSeq)));
+        return result;
+    }
+
+    public async Task<IReadOnlyList<StoredMessage>> ReadBatchAsync(BatchRef batch, CancellationToken cancellationToken = default)
+    {
+        var content = await store.GetAsync(batch.Key, cancellationToken);
+        return content is null ? [] : ArchiveCodec.DecodeBatch(content);
+    }
+
+    /// <summary>Every message of the batches as archived messages, with (boot, seq, ts) read from each payload.</summary>
+    public async Task<List<ArchivedMessage>> ReadMessagesAsync(BatchRef batch, CancellationToken cancellationToken = default)
+    {
+        var stored = await ReadBatchAsync(batch, cancellationToken);
+        var result = new List<ArchivedMessage>(stored.Count);
+        foreach (var m in stored)
+        {
+            var parsed = System.Text.Json.JsonSerializer.Deserialize(m.Payload, TelemetryJsonContext.Default.TelemetryMessage)!;
+            result.Add(new ArchivedMessage(parsed.Boot, parsed.Seq, parsed.Ts, m.ReceivedAt, System.Text.Encoding.UTF8.GetString(m.Payload)));
+        }
+
+        return result;
+    }
+}

@@ -1,0 +1,49 @@
+using Orleans.Concurrency;
+
+namespace EvSwap.Contracts;
+
+/// <summary>A validated message on its way from the bridge to its station grain.</summary>
+/// <param name="Payload">The payload exactly as received; the archive stores these bytes, not a re-serialisation.</param>
+[GenerateSerializer, Immutable]
+public sealed record TelemetryEnvelope(
+    [property: Id(0)] TelemetryMessage Message,
+    [property: Id(1)] byte[] Payload,
+    [property: Id(2)] DateTimeOffset ReceivedAt);
+
+public enum IngestOutcome
+{
+    Accepted,
+    Duplicate,
+}
+
+/// <summary>One grain per station, keyed by station id. Owns the station's live state and its raw-message buffer.</summary>
+public interface IStationGrain : IGrainWithStringKey
+{
+    Task<IngestOutcome> Ingest(TelemetryEnvelope envelope);
+
+    /// <summary>The current state, or null when the station has never reported.</summary>
+    [AlwaysInterleave]
+    Task<StationView?> GetView();
+
+    /// <summary>Messages accepted but not yet written to the archive, in (boot, seq) order.</summary>
+    [AlwaysInterleave]
+    Task<IReadOnlyList<ArchivedMessage>> GetUnflushedTelemetry();
+
+    /// <summary>Writes the raw buffer to the archive and the state to storage now.</summary>
+    Task Flush();
+}
+
+/// <summary>
+/// One shard of the fleet index. Station grains report a small summary to the shard their id hashes to, so
+/// listing the fleet reads a few shard grains instead of activating every station.
+/// </summary>
+public interface IFleetIndexShardGrain : IGrainWithIntegerKey
+{
+    Task Upsert(StationSummary summary);
+
+    [AlwaysInterleave]
+    Task<FleetPage> List(FleetQuery query);
+
+    [AlwaysInterleave]
+    Task<IReadOnlyList<FleetAlert>> GetAlerts();
+}
