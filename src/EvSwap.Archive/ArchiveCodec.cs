@@ -13,6 +13,9 @@ public static class ArchiveCodec
 {
     private static readonly JsonWriterOptions WriterOptions = new() { SkipValidation = true };
 
+    // Dead letters are read by people; keep quotes and '<' readable instead of \u0027-escaped.
+    private static readonly JsonWriterOptions RejectedWriterOptions = new() { Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
+
     public static byte[] EncodeBatch(IReadOnlyList<BufferedMessage> messages)
     {
         using var output = new MemoryStream();
@@ -39,7 +42,7 @@ public static class ArchiveCodec
     {
         using var output = new MemoryStream();
         using (var gzip = new GZipStream(output, CompressionLevel.Fastest, leaveOpen: true))
-        using (var writer = new Utf8JsonWriter(gzip))
+        using (var writer = new Utf8JsonWriter(gzip, RejectedWriterOptions))
         {
             foreach (var m in messages)
             {

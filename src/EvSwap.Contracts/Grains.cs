@@ -39,6 +39,8 @@ public interface IStationGrain : IGrainWithStringKey
 /// </summary>
 public interface IFleetIndexShardGrain : IGrainWithIntegerKey
 {
+    /// <summary>One-way: a station never waits on the index, and a lost update is repaired by the next refresh.</summary>
+    [OneWay]
     Task Upsert(StationSummary summary);
 
     [AlwaysInterleave]

@@ -1,0 +1,22 @@
+using System.Text.Json;
+using System.Text.Json.Serialization;
+using EvSwap.Contracts;
+
+namespace EvSwap.Api;
+
+public sealed record StationListResponse(IReadOnlyList<StationListItem> Items, string? NextCursor);
+
+public sealed record TelemetryItem(long Boot, long Seq, DateTimeOffset Ts, DateTimeOffset ReceivedAt, JsonElement Payload);
+
+public sealed record TelemetryResponse(string StationId, DateTimeOffset From, DateTimeOffset To, IReadOnlyList<TelemetryItem> Items, string? NextCursor);
+
+public sealed record AlertItem(string StationId, string Kind, int? Slot, string? Code, DateTimeOffset Since, string Message);
+
+public sealed record AlertsResponse(int Count, IReadOnlyList<AlertItem> Items);
+
+[JsonSourceGenerationOptions(JsonSerializerDefaults.Web, UseStringEnumConverter = true, DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull)]
+[JsonSerializable(typeof(StationListResponse))]
+[JsonSerializable(typeof(StationView))]
+[JsonSerializable(typeof(TelemetryResponse))]
+[JsonSerializable(typeof(AlertsResponse))]
+public sealed partial class ApiJsonContext : JsonSerializerContext;

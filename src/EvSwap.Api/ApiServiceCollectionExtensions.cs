@@ -1,0 +1,51 @@
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Diagnostics.HealthChecks;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Routing;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace EvSwap.Api;
+
+public static class ApiServiceCollectionExtensions
+{
+    public const string LiveTag = "live";
+    public const string ReadyTag = "ready";
+
+    public static IServiceCollection AddEvSwapApi(this IServiceCollection services)
+    {
+        services.AddProblemDetails();
+        services.ConfigureHttpJsonOptions(o =>
+        {
+            o.SerializerOptions.TypeInfoResolverChain.Insert(0, ApiJsonContext.Default);
+            o.SerializerOptions.DefaultIgnoreCondition = System.Text.Json.Serialization.JsonIgnoreCondition.WhenWritingNull;
+            o.SerializerOptions.Converters.Add(new System.Text.Json.Serialization.JsonStringEnumConverter());
+        });
+        services.AddOpenApi();
+        services.AddSingleton<FleetReader>();
+        services.AddSingleton<TelemetryHistory>();
+        services.AddHealthChecks();
+        return services;
+    }
+
+    public static IEndpointRouteBuilder MapEvSwapApi(this WebApplication app)
+    {
+        app.UseExceptionHandler();
+        app.UseStatusCodePages();
+
+        app.MapStationEndpoints();
+        app.MapAlertEndpoints();
+
+        var health = app.MapGroup("/health").WithTags("Health");
+        health.MapHealthChecks("/live", new HealthCheckOptions { Predicate = c => c.Tags.Contains(LiveTag) });
+        health.MapHealthChecks("/ready", new HealthCheckOptions { Predicate = c => c.Tags.Contains(ReadyTag), ResponseWriter = HealthResponse.WriteAsync });
+
+        app.MapOpenApi();
+        app.UseSwaggerUI(o =>
+        {
+            o.SwaggerEndpoint("/openapi/v1.json", "EvSwap API v1");
+            o.RoutePrefix = "swagger";
+        });
+        app.MapGet("/", () => Results.Redirect("/swagger")).ExcludeFromDescription();
+        return app;
+    }
+}

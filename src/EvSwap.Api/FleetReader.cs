@@ -1,0 +1,28 @@
+using EvSwap.Contracts;
+using Microsoft.Extensions.Options;
+
+namespace EvSwap.Api;
+
+/// <summary>Fleet-wide reads: asks every index shard in parallel and merges their sorted pages.</summary>
+public sealed class FleetReader(IGrainFactory grains, IOptions<FleetOptions> options)
+{
+    public async Task<(IReadOnlyList<StationListItem> Items, bool HasMore)> ListAsync(StationStatus? status, string? after, int limit)
+    {
+        var query = new FleetQuery(status, after, limit);
+        var pages = await Task.WhenAll(Enumerable.Range(0, options.Value.Shards)
+            .Select(shard => grains.GetGrain<IFleetIndexShardGrain>(shard).List(query)));
+
+        // Each shard returns its first `limit` matches after the cursor; the first `limit` of their merge are the
+        // first `limit` of the fleet, and anything left over (or any shard with more) means another page.
+        var merged = pages.SelectMany(p => p.Items).OrderBy(i => i.StationId, StringComparer.Ordinal).ToList();
+        var hasMore = merged.Count > limit || pages.Any(p => p.HasMore);
+        return (merged.Take(limit).ToList(), hasMore);
+    }
+
+    public async Task<IReadOnlyList<FleetAlert>> AlertsAsync()
+    {
+        var perShard = await Task.WhenAll(Enumerable.Range(0, options.Value.Shards)
+            .Select(shard => grains.GetGrain<IFleetIndexShardGrain>(shard).GetAlerts()));
+        return [.. perShard.SelectMany(a => a).OrderBy(a => a.StationId, StringComparer.Ordinal).ThenBy(a => a.Alert.Since)];
+    }
+}

@@ -1,0 +1,86 @@
+using System.Collections.Concurrent;
+using System.Diagnostics.Metrics;
+using EvSwap.Contracts;
+
+namespace EvSwap.Bridge;
+
+/// <summary>
+/// The bridge's counters, published as OpenTelemetry-compatible instruments on the <c>EvSwap.Bridge</c> meter and
+/// kept as totals so health checks, tests and the benchmark can read them without a metrics pipeline.
+/// </summary>
+public sealed class BridgeMetrics
+{
+    public const string MeterName = "EvSwap.Bridge";
+
+    private readonly Counter<long> _received;
+    private readonly Counter<long> _accepted;
+    private readonly Counter<long> _duplicates;
+    private readonly Counter<long> _rejected;
+    private readonly Counter<long> _reconnects;
+    private readonly Histogram<double> _lag;
+    private readonly ConcurrentDictionary<RejectReason, long> _rejectedByReason = new();
+    private long _receivedTotal;
+    private long _acceptedTotal;
+    private long _duplicatesTotal;
+    private long _reconnectsTotal;
+    private long _inFlight;
+
+    public BridgeMetrics(IMeterFactory meterFactory)
+    {
+        var meter = meterFactory.Create(MeterName);
+        _received = meter.CreateCounter<long>("evswap.bridge.received", "{message}", "Messages received from the broker.");
+        _accepted = meter.CreateCounter<long>("evswap.bridge.accepted", "{message}", "Messages applied by their station grain.");
+        _duplicates = meter.CreateCounter<long>("evswap.bridge.duplicates", "{message}", "Messages at or below their station's (boot, seq) watermark.");
+        _rejected = meter.CreateCounter<long>("evswap.bridge.rejected", "{message}", "Messages that failed validation, by reason.");
+        _reconnects = meter.CreateCounter<long>("evswap.bridge.reconnects", "{connection}", "Broker reconnects after a lost connection.");
+        _lag = meter.CreateHistogram<double>("evswap.bridge.lag", "ms", "Receive time minus station time.");
+        meter.CreateObservableUpDownCounter("evswap.bridge.in_flight", () => Interlocked.Read(ref _inFlight), "{message}", "Messages received and not yet acknowledged.");
+    }
+
+    public long Received => Interlocked.Read(ref _receivedTotal);
+    public long Accepted => Interlocked.Read(ref _acceptedTotal);
+    public long Duplicates => Interlocked.Read(ref _duplicatesTotal);
+    public long Reconnects => Interlocked.Read(ref _reconnectsTotal);
+    public long InFlight => Interlocked.Read(ref _inFlight);
+    public long Rejected => _rejectedByReason.Values.Sum();
+
+    public IReadOnlyDictionary<RejectReason, long> RejectedByReason => _rejectedByReason.ToDictionary();
+
+    public void OnReceived()
+    {
+        Interlocked.Increment(ref _receivedTotal);
+        Interlocked.Increment(ref _inFlight);
+        _received.Add(1);
+    }
+
+    public void OnAcknowledged() => Interlocked.Decrement(ref _inFlight);
+
+    public void OnAccepted(TimeSpan lag)
+    {
+        Interlocked.Increment(ref _acceptedTotal);
+        _accepted.Add(1);
+        _lag.Record(lag.TotalMilliseconds);
+    }
+
+    public void OnDuplicate()
+    {
+        Interlocked.Increment(ref _duplicatesTotal);
+        _duplicates.Add(1);
+    }
+
+    public void OnRejected(IEnumerable<RejectReason> reasons)
+    {
+        // A message counts once per distinct reason, so the per-reason counts explain every rejection.
+        foreach (var reason in reasons.Distinct())
+        {
+            _rejectedByReason.AddOrUpdate(reason, 1, (_, n) => n + 1);
+            _rejected.Add(1, new KeyValuePair<string, object?>("reason", reason.ToString()));
+        }
+    }
+
+    public void OnReconnect()
+    {
+        Interlocked.Increment(ref _reconnectsTotal);
+        _reconnects.Add(1);
+    }
+}

@@ -1,0 +1,34 @@
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Options;
+
+namespace EvSwap.Bridge;
+
+public static class BridgeServiceCollectionExtensions
+{
+    /// <summary>
+    /// The embedded broker (when <c>Mqtt:Mode=Embedded</c>), the bridge and its dead-letter queue. Call after
+    /// Orleans is added: hosted services stop in reverse order, so the bridge drains before grains deactivate.
+    /// </summary>
+    public static IServiceCollection AddTelemetryBridge(this IServiceCollection services, IConfiguration configuration, string identity)
+    {
+        services.AddOptions<MqttOptions>().Bind(configuration.GetSection(MqttOptions.Section)).ValidateDataAnnotations().ValidateOnStart();
+        services.AddSingleton(BridgeIdentity.From(identity));
+        services.AddSingleton<BridgeMetrics>();
+        services.AddSingleton<TelemetryIngestor>();
+        services.AddSingleton<DeadLetterQueue>();
+        services.AddSingleton<TelemetryBridge>();
+
+        var mode = configuration.GetSection(MqttOptions.Section).Get<MqttOptions>()?.Mode ?? MqttMode.Embedded;
+        if (mode == MqttMode.Embedded)
+        {
+            services.AddSingleton<EmbeddedBroker>();
+            services.AddHostedService(sp => sp.GetRequiredService<EmbeddedBroker>());
+        }
+
+        // Registered in this order so they stop bridge first, then dead letters, then the broker.
+        services.AddHostedService(sp => sp.GetRequiredService<DeadLetterQueue>());
+        services.AddHostedService(sp => sp.GetRequiredService<TelemetryBridge>());
+        return services;
+    }
+}

@@ -1,0 +1,62 @@
+using EvSwap.Archive;
+using EvSwap.Contracts;
+using Microsoft.Extensions.Logging;
+
+namespace EvSwap.Bridge;
+
+/// <summary>
+/// Turns one received MQTT message into its effect: a validated message goes to its station grain (retried with
+/// backoff while the grain or its backends fail), an invalid one is counted and dead-lettered. When this returns,
+/// the message may be acknowledged; when it throws (only on shutdown), it must not be.
+/// </summary>
+public sealed class TelemetryIngestor(
+    IGrainFactory grains,
+    DeadLetterQueue deadLetters,
+    BridgeMetrics metrics,
+    TimeProvider time,
+    ILogger<TelemetryIngestor> logger)
+{
+    private static readonly TimeSpan MaxRetryDelay = TimeSpan.FromSeconds(10);
+
+    public async Task ProcessAsync(string topic, byte[] payload, CancellationToken cancellationToken)
+    {
+        var receivedAt = time.GetUtcNow();
+        var parsed = TelemetryValidator.Parse(topic, payload, receivedAt);
+        if (!parsed.IsValid)
+        {
+            metrics.OnRejected(parsed.Failures.Select(f => f.Reason));
+            deadLetters.Add(new RejectedMessage(receivedAt, topic, [.. parsed.Failures.Select(f => f.ToString())], payload));
+            logger.LogDebug("Rejected message on {Topic}: {Reasons}", topic, string.Join("; ", parsed.Failures));
+            return;
+        }
+
+        var message = parsed.Message!;
+        var grain = grains.GetGrain<IStationGrain>(parsed.TopicStationId!);
+        var envelope = new TelemetryEnvelope(message, payload, receivedAt);
+        for (var attempt = 1; ; attempt++)
+        {
+            try
+            {
+                var outcome = await grain.Ingest(envelope);
+                if (outcome == IngestOutcome.Accepted)
+                {
+                    metrics.OnAccepted(receivedAt - message.Ts);
+                }
+                else
+                {
+                    metrics.OnDuplicate();
+                }
+
+                return;
+            }
+            catch (Exception ex) when (!cancellationToken.IsCancellationRequested)
+            {
+                // The broker would only redeliver after a reconnect, so retrying here is what keeps the message.
+                var delay = TimeSpan.FromMilliseconds(Math.Min(MaxRetryDelay.TotalMilliseconds, 50 * Math.Pow(2, Math.Min(attempt, 10))) * (0.5 + Random.Shared.NextDouble() / 2));
+                logger.LogWarning(ex, "Station {StationId} did not take message ({Boot}, {Seq}) on attempt {Attempt}; retrying in {Delay}.",
+                    message.StationId, message.Boot, message.Seq, attempt, delay);
+                await Task.Delay(delay, cancellationToken);
+            }
+        }
+    }
+}

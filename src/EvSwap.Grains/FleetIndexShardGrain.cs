@@ -1,0 +1,146 @@
+using EvSwap.Contracts;
+using Microsoft.Extensions.Options;
+
+namespace EvSwap.Grains;
+
+[GenerateSerializer]
+public sealed class FleetShardState
+{
+    [Id(0)] public Dictionary<string, StationSummary> Stations { get; set; } = new(StringComparer.Ordinal);
+}
+
+/// <summary>
+/// One shard of the fleet index: the summaries of the stations whose id hashes here. Listing reads shards, never
+/// stations, so a fleet-wide query costs a few grain calls however many stations exist.
+/// </summary>
+public sealed class FleetIndexShardGrain : Grain, IFleetIndexShardGrain
+{
+    private static readonly TimeSpan PersistInterval = TimeSpan.FromSeconds(30);
+
+    private readonly IPersistentState<FleetShardState> _state;
+    private readonly StationOptions _options;
+    private readonly TimeProvider _time;
+    private string[]? _sortedIds;
+    private bool _dirty;
+
+    public FleetIndexShardGrain(
+        [PersistentState("fleet-shard", StationGrain.StorageName)] IPersistentState<FleetShardState> state,
+        IOptions<StationOptions> options,
+        TimeProvider time)
+    {
+        _state = state;
+        _options = options.Value;
+        _time = time;
+    }
+
+    public override Task OnActivateAsync(CancellationToken cancellationToken)
+    {
+        this.RegisterGrainTimer(PersistIfDirtyAsync, new GrainTimerCreationOptions(PersistInterval, PersistInterval) { KeepAlive = false });
+        return Task.CompletedTask;
+    }
+
+    public override async Task OnDeactivateAsync(DeactivationReason reason, CancellationToken cancellationToken) => await PersistIfDirtyAsync(cancellationToken);
+
+    public Task Upsert(StationSummary summary)
+    {
+        var stations = _state.State.Stations;
+        if (!stations.ContainsKey(summary.StationId))
+        {
+            _sortedIds = null;
+        }
+
+        // Summaries may arrive out of order (one-way calls, a station moving between silos): keep the newest.
+        if (!stations.TryGetValue(summary.StationId, out var existing) || existing.LastSeen <= summary.LastSeen)
+        {
+            stations[summary.StationId] = summary;
+            _dirty = true;
+        }
+
+        return Task.CompletedTask;
+    }
+
+    public Task<FleetPage> List(FleetQuery query)
+    {
+        var ids = SortedIds();
+        var start = 0;
+        if (query.After is not null)
+        {
+            start = Array.BinarySearch(ids, query.After, StringComparer.Ordinal);
+            start = start >= 0 ? start + 1 : ~start;
+        }
+
+        var now = _time.GetUtcNow();
+        var items = new List<StationListItem>(Math.Min(query.Limit, ids.Length));
+        var hasMore = false;
+        for (var i = start; i < ids.Length; i++)
+        {
+            var s = _state.State.Stations[ids[i]];
+            var online = StationModel.IsOnline(s.LastSeen, now, _options.OfflineAfter);
+            var alerts = StationModel.ActiveAlerts(s.Alerts, s.LastSeen, now, _options.OfflineAfter).Count;
+            if (!Matches(query.Status, online, alerts))
+            {
+                continue;
+            }
+
+            if (items.Count == query.Limit)
+            {
+                hasMore = true;
+                break;
+            }
+
+            items.Add(new StationListItem(s.StationId, s.LastSeen, online, s.SlotCounts, s.AvailableCharged, alerts));
+        }
+
+        return Task.FromResult(new FleetPage(items, hasMore));
+    }
+
+    public Task<IReadOnlyList<FleetAlert>> GetAlerts()
+    {
+        var now = _time.GetUtcNow();
+        var result = new List<FleetAlert>();
+        foreach (var id in SortedIds())
+        {
+            var s = _state.State.Stations[id];
+            result.AddRange(StationModel.ActiveAlerts(s.Alerts, s.LastSeen, now, _options.OfflineAfter).Select(a => new FleetAlert(id, a)));
+        }
+
+        return Task.FromResult<IReadOnlyList<FleetAlert>>(result);
+    }
+
+    private static bool Matches(StationStatus? status, bool online, int alerts) => status switch
+    {
+        null => true,
+        StationStatus.Online => online,
+        StationStatus.Offline => !online,
+        StationStatus.Alerting => alerts > 0,
+        _ => false,
+    };
+
+    private string[] SortedIds()
+    {
+        if (_sortedIds is null)
+        {
+            _sortedIds = [.. _state.State.Stations.Keys];
+            Array.Sort(_sortedIds, StringComparer.Ordinal);
+        }
+
+        return _sortedIds;
+    }
+
+    private async Task PersistIfDirtyAsync(CancellationToken cancellationToken)
+    {
+        if (_dirty)
+        {
+            _dirty = false;
+            try
+            {
+                await _state.WriteStateAsync(cancellationToken);
+            }
+            catch
+            {
+                _dirty = true;
+                throw;
+            }
+        }
+    }
+}

@@ -1,0 +1,191 @@
+using EvSwap.Contracts;
+
+namespace EvSwap.Grains;
+
+/// <summary>What applying one message changed, so the grain can decide what to write and when.</summary>
+public readonly record struct ApplyResult(bool Applied, int Swaps, int Faults, bool AlertsChanged)
+{
+    public static readonly ApplyResult Duplicate = new(false, 0, 0, false);
+
+    /// <summary>Changes worth a state write right away instead of waiting for the write-behind interval.</summary>
+    public bool IsSignificant => Swaps > 0 || Faults > 0 || AlertsChanged;
+}
+
+/// <summary>
+/// The station's rules, free of Orleans so they are unit-tested directly: the (boot, seq) watermark,
+/// counters, and alert derivation. The grain owns I/O; this owns meaning.
+/// </summary>
+public static class StationModel
+{
+    /// <summary>True when (boot, seq) is after the watermark; anything at or below it is a duplicate or a late redelivery.</summary>
+    public static bool IsNew(StationState state, long boot, long seq) =>
+        !state.HasReported || boot > state.Boot || (boot == state.Boot && seq > state.Seq);
+
+    public static ApplyResult Apply(StationState state, TelemetryMessage message, DateTimeOffset receivedAt, StationOptions options)
+    {
+        if (!IsNew(state, message.Boot, message.Seq))
+        {
+            state.Duplicates++;
+            return ApplyResult.Duplicate;
+        }
+
+        state.HasReported = true;
+        state.Boot = message.Boot;
+        state.Seq = message.Seq;
+        state.LastStationTs = message.Ts;
+        state.LastSeen = receivedAt;
+        state.AmbientC = message.AmbientC;
+        state.GridPowerKw = message.GridPowerKw;
+        state.Slots = message.Slots is null ? [] : [.. message.Slots.OrderBy(s => s.Slot)];
+        state.Messages++;
+
+        var day = DateOnly.FromDateTime(message.Ts.UtcDateTime);
+        if (day != state.SwapsDay)
+        {
+            state.SwapsDay = day;
+            state.SwapsToday = 0;
+        }
+
+        var swaps = 0;
+        var faults = 0;
+        foreach (var e in message.Events ?? [])
+        {
+            if (e.Type == EventTypes.Swap)
+            {
+                swaps++;
+            }
+            else if (e.Type == EventTypes.Fault)
+            {
+                faults++;
+            }
+        }
+
+        state.SwapsToday += swaps;
+        state.SwapsTotal += swaps;
+        state.Faults += faults;
+
+        var alertsChanged = UpdateAlerts(state, message, options);
+        return new ApplyResult(true, swaps, faults, alertsChanged);
+    }
+
+    private static bool UpdateAlerts(StationState state, TelemetryMessage message, StationOptions options)
+    {
+        var before = state.Alerts.Count;
+        var changed = false;
+        var present = new HashSet<int>();
+
+        foreach (var slot in state.Slots)
+        {
+            present.Add(slot.Slot);
+
+            // Over-temperature needs N consecutive hot readings to raise, and a reading below the lower limit to clear.
+            if (slot.TempC is { } t && t >= options.OverTemperatureC)
+            {
+                var streak = state.HotStreaks.GetValueOrDefault(slot.Slot) + 1;
+                state.HotStreaks[slot.Slot] = streak;
+                if (streak >= options.OverTemperatureMessages && Find(state, AlertKinds.OverTemperature, slot.Slot) is null)
+                {
+                    state.Alerts.Add(new Alert(AlertKinds.OverTemperature, slot.Slot, null, message.Ts,
+                        $"slot {slot.Slot} at {t:0.#} °C for {streak} consecutive messages (limit {options.OverTemperatureC:0.#} °C)"));
+                    changed = true;
+                }
+            }
+            else
+            {
+                state.HotStreaks.Remove(slot.Slot);
+                if (slot.TempC is { } cool && cool < options.OverTemperatureClearC)
+                {
+                    changed |= Remove(state, AlertKinds.OverTemperature, slot.Slot);
+                }
+            }
+
+            if (slot.State == SlotStates.Fault)
+            {
+                if (Find(state, AlertKinds.SlotFault, slot.Slot) is null)
+                {
+                    var code = message.Events?.LastOrDefault(e => e.Type == EventTypes.Fault && e.Slot == slot.Slot)?.Code;
+                    state.Alerts.Add(new Alert(AlertKinds.SlotFault, slot.Slot, code, message.Ts,
+                        code is null ? $"slot {slot.Slot} reports a fault" : $"slot {slot.Slot} reports fault {code}"));
+                    changed = true;
+                }
+            }
+            else
+            {
+                changed |= Remove(state, AlertKinds.SlotFault, slot.Slot);
+            }
+        }
+
+        // A slot missing from the snapshot (cabinet reconfigured) can no longer be hot or faulty.
+        changed |= state.Alerts.RemoveAll(a => a.Slot is { } s && !present.Contains(s)) > 0;
+        foreach (var slot in state.HotStreaks.Keys.Where(s => !present.Contains(s)).ToList())
+        {
+            state.HotStreaks.Remove(slot);
+        }
+
+        return changed || before != state.Alerts.Count;
+    }
+
+    private static Alert? Find(StationState state, string kind, int slot) =>
+        state.Alerts.Find(a => a.Kind == kind && a.Slot == slot);
+
+    private static bool Remove(StationState state, string kind, int slot) =>
+        state.Alerts.RemoveAll(a => a.Kind == kind && a.Slot == slot) > 0;
+
+    public static Dictionary<string, int> SlotCounts(IReadOnlyList<SlotReading> slots)
+    {
+        var counts = SlotStates.All.ToDictionary(s => s, _ => 0);
+        foreach (var slot in slots)
+        {
+            if (slot.State is not null)
+            {
+                counts[slot.State] = counts.GetValueOrDefault(slot.State) + 1;
+            }
+        }
+
+        return counts;
+    }
+
+    public static int AvailableCharged(IReadOnlyList<SlotReading> slots, double chargedSocPct) =>
+        slots.Count(s => s.State == SlotStates.Ready && s.SocPct >= chargedSocPct);
+
+    public static bool IsOnline(DateTimeOffset lastSeen, DateTimeOffset now, TimeSpan offlineAfter) => now - lastSeen < offlineAfter;
+
+    /// <summary>Stored alerts plus the offline alert, which is derived from the clock rather than stored.</summary>
+    public static IReadOnlyList<Alert> ActiveAlerts(IReadOnlyList<Alert> stored, DateTimeOffset lastSeen, DateTimeOffset now, TimeSpan offlineAfter)
+    {
+        if (IsOnline(lastSeen, now, offlineAfter))
+        {
+            return stored;
+        }
+
+        return [.. stored, new Alert(AlertKinds.Offline, null, null, lastSeen + offlineAfter, $"no message since {lastSeen:O}")];
+    }
+
+    public static StationView ToView(string stationId, StationState state, DateTimeOffset now, StationOptions options) => new(
+        stationId,
+        IsOnline(state.LastSeen, now, options.OfflineAfter),
+        state.LastSeen,
+        state.LastStationTs,
+        state.Boot,
+        state.Seq,
+        state.AmbientC,
+        state.GridPowerKw,
+        state.Slots,
+        SlotCounts(state.Slots),
+        AvailableCharged(state.Slots, options.ChargedSocPct),
+        new StationCounters(state.Messages, state.Duplicates, SwapsToday(state, now), state.SwapsTotal, state.Faults),
+        ActiveAlerts(state.Alerts, state.LastSeen, now, options.OfflineAfter));
+
+    public static StationSummary ToSummary(string stationId, StationState state, StationOptions options) => new(
+        stationId,
+        state.LastSeen,
+        SlotCounts(state.Slots),
+        AvailableCharged(state.Slots, options.ChargedSocPct),
+        [.. state.Alerts],
+        state.Boot,
+        state.Seq);
+
+    /// <summary>"Today" is the current UTC day; a counter last touched on an earlier day reads as zero.</summary>
+    private static long SwapsToday(StationState state, DateTimeOffset now) =>
+        state.SwapsDay == DateOnly.FromDateTime(now.UtcDateTime) ? state.SwapsToday : 0;
+}

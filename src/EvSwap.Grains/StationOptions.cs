@@ -1,0 +1,71 @@
+using System.ComponentModel.DataAnnotations;
+
+namespace EvSwap.Grains;
+
+public sealed class StationOptions : IValidatableObject
+{
+    public const string Section = "Station";
+
+    /// <summary>
+    /// Write-behind: state is written on a swap, fault or alert change, else at most this often. Every message is a
+    /// full snapshot, so the live view heals itself after a crash; only counters depend on this.
+    /// </summary>
+    public TimeSpan StatePersistInterval { get; set; } = TimeSpan.FromMinutes(1);
+
+    /// <summary>A station with no message for this long is offline (three times the expected 5 s interval).</summary>
+    public TimeSpan OfflineAfter { get; set; } = TimeSpan.FromSeconds(15);
+
+    /// <summary>How often a station refreshes its fleet index entry when nothing important changed.</summary>
+    public TimeSpan IndexRefreshInterval { get; set; } = TimeSpan.FromSeconds(5);
+
+    /// <summary>How often the grain checks batch age, retries failed writes and writes dirty state.</summary>
+    public TimeSpan MaintenanceInterval { get; set; } = TimeSpan.FromSeconds(5);
+
+    public double OverTemperatureC { get; set; } = 55;
+
+    /// <summary>Hysteresis: an over-temperature alert clears only below this, so a slot hovering at the limit does not flap.</summary>
+    public double OverTemperatureClearC { get; set; } = 50;
+
+    public int OverTemperatureMessages { get; set; } = 3;
+
+    /// <summary>A ready battery at or above this charge counts as available to a driver.</summary>
+    public double ChargedSocPct { get; set; } = 95;
+
+    public IEnumerable<ValidationResult> Validate(ValidationContext validationContext)
+    {
+        if (StatePersistInterval <= TimeSpan.Zero)
+        {
+            yield return new($"Station:StatePersistInterval must be positive, for example 00:01:00 (is {StatePersistInterval}).");
+        }
+
+        if (OfflineAfter <= TimeSpan.Zero)
+        {
+            yield return new($"Station:OfflineAfter must be positive, for example 00:00:15 (is {OfflineAfter}).");
+        }
+
+        if (IndexRefreshInterval <= TimeSpan.Zero || IndexRefreshInterval >= OfflineAfter)
+        {
+            yield return new($"Station:IndexRefreshInterval ({IndexRefreshInterval}) must be positive and shorter than Station:OfflineAfter ({OfflineAfter}), or reporting stations would show as offline.");
+        }
+
+        if (MaintenanceInterval <= TimeSpan.Zero)
+        {
+            yield return new($"Station:MaintenanceInterval must be positive (is {MaintenanceInterval}).");
+        }
+
+        if (OverTemperatureClearC > OverTemperatureC)
+        {
+            yield return new($"Station:OverTemperatureClearC ({OverTemperatureClearC}) must not be above Station:OverTemperatureC ({OverTemperatureC}).");
+        }
+
+        if (OverTemperatureMessages < 1)
+        {
+            yield return new($"Station:OverTemperatureMessages must be at least 1 (is {OverTemperatureMessages}).");
+        }
+
+        if (ChargedSocPct is < 0 or > 100)
+        {
+            yield return new($"Station:ChargedSocPct must be within 0-100 (is {ChargedSocPct}).");
+        }
+    }
+}

@@ -1,0 +1,156 @@
+using EvSwap.Api;
+using EvSwap.Archive;
+using EvSwap.Bridge;
+using EvSwap.Contracts;
+using EvSwap.Grains;
+using Microsoft.Extensions.Options;
+using OpenTelemetry.Metrics;
+
+namespace EvSwap.Silo;
+
+/// <summary>Builds the EvSwap host. Program.cs runs it; end-to-end tests build it with their own ports and paths.</summary>
+public static class SiloApp
+{
+    public static WebApplication Build(string[] args, Action<WebApplicationBuilder>? configure = null)
+    {
+        // Settings ship next to the binary; relative data paths (Archive:Path) stay relative to the working directory.
+        var builder = WebApplication.CreateBuilder(new WebApplicationOptions { Args = args, ContentRootPath = AppContext.BaseDirectory });
+        configure?.Invoke(builder);
+        builder.AddEvSwapSilo();
+
+        var app = builder.Build();
+        app.MapEvSwapApi();
+        app.MapPrometheusScrapingEndpoint("/metrics");
+        app.Lifetime.ApplicationStarted.Register(() => LogWhereItListens(app));
+        return app;
+    }
+
+    public static WebApplicationBuilder AddEvSwapSilo(this WebApplicationBuilder builder)
+    {
+        var config = builder.Configuration;
+        var validation = new StartupValidation(config);
+        var orleans = validation.Bind<OrleansHostOptions>(OrleansHostOptions.Section);
+        var mqtt = validation.Bind<MqttOptions>(MqttOptions.Section);
+        var archive = validation.Bind<ArchiveOptions>(ArchiveOptions.Section);
+        validation.Bind<StationOptions>(StationOptions.Section);
+        validation.Bind<FleetOptions>(FleetOptions.Section);
+        var backends = new BackendOptions
+        {
+            Clustering = config["Clustering:Provider"] ?? "Localhost",
+            GrainStorage = config["GrainStorage:Provider"] ?? "Memory",
+            Auth = config["Auth:Mode"] ?? "None",
+        };
+        validation.Check(backends);
+        validation.ThrowIfInvalid();
+
+        var services = builder.Services;
+        services.Configure<HostOptions>(o => o.ShutdownTimeout = config.GetValue("Silo:ShutdownTimeout", TimeSpan.FromSeconds(60)));
+        services.AddSingleton(TimeProvider.System);
+        AddValidatedOptions<StationOptions>(services, config, StationOptions.Section);
+        AddValidatedOptions<ArchiveOptions>(services, config, ArchiveOptions.Section);
+        AddValidatedOptions<FleetOptions>(services, config, FleetOptions.Section);
+
+        services.AddArchive(archive);
+
+        builder.UseOrleans(silo =>
+        {
+            silo.Configure<Orleans.Configuration.ClusterOptions>(o =>
+            {
+                o.ClusterId = orleans.ClusterId;
+                o.ServiceId = orleans.ServiceId;
+            });
+
+            if (backends.Clustering.Equals("Localhost", StringComparison.OrdinalIgnoreCase))
+            {
+                silo.UseLocalhostClustering(orleans.SiloPort, orleans.GatewayPort, null, orleans.ServiceId, orleans.ClusterId);
+            }
+            else
+            {
+                throw new OptionsValidationException("Clustering", typeof(BackendOptions), ["Clustering:Provider=DynamoDB is not available in this build yet."]);
+            }
+
+            silo.Configure<Orleans.Configuration.EndpointOptions>(o =>
+            {
+                o.SiloPort = orleans.SiloPort;
+                o.GatewayPort = orleans.GatewayPort;
+                o.AdvertisedIPAddress = orleans.AdvertisedAddress;
+            });
+
+            if (backends.GrainStorage.Equals("Memory", StringComparison.OrdinalIgnoreCase))
+            {
+                silo.AddMemoryGrainStorage(StationGrain.StorageName);
+            }
+            else
+            {
+                throw new OptionsValidationException("GrainStorage", typeof(BackendOptions), ["GrainStorage:Provider=DynamoDB is not available in this build yet."]);
+            }
+        });
+
+        // After Orleans: hosted services stop in reverse order, so the bridge drains before grains flush.
+        services.AddTelemetryBridge(config, $"{orleans.AdvertisedAddress}-{orleans.SiloPort}");
+
+        services.AddEvSwapApi();
+        services.AddHealthChecks()
+            .AddCheck("process", () => Microsoft.Extensions.Diagnostics.HealthChecks.HealthCheckResult.Healthy(), [ApiServiceCollectionExtensions.LiveTag])
+            .AddCheck<SiloHealthCheck>("orleans", tags: [ApiServiceCollectionExtensions.ReadyTag])
+            .AddCheck<BrokerLinkHealthCheck>("mqtt", tags: [ApiServiceCollectionExtensions.ReadyTag])
+            .AddCheck<ArchiveHealthCheck>("archive", tags: [ApiServiceCollectionExtensions.ReadyTag]);
+
+        services.AddOpenTelemetry().WithMetrics(m => m
+            .AddMeter(BridgeMetrics.MeterName)
+            .AddAspNetCoreInstrumentation()
+            .AddPrometheusExporter());
+
+        if (backends.Auth.Equals("None", StringComparison.OrdinalIgnoreCase))
+        {
+            services.AddHostedService<AuthDisabledWarning>();
+        }
+
+        return builder;
+    }
+
+    private static void AddArchive(this IServiceCollection services, ArchiveOptions archive)
+    {
+        if (archive.Provider.Equals("FileSystem", StringComparison.OrdinalIgnoreCase))
+        {
+            services.AddSingleton<IArchiveStore>(new FileSystemArchiveStore(archive.Path));
+        }
+        else
+        {
+            throw new OptionsValidationException("Archive", typeof(ArchiveOptions), ["Archive:Provider=S3 is not available in this build yet."]);
+        }
+
+        services.AddSingleton<TelemetryArchive>();
+    }
+
+    private static void AddValidatedOptions<T>(IServiceCollection services, IConfiguration config, string section) where T : class
+    {
+        services.AddOptions<T>().Bind(config.GetSection(section)).ValidateDataAnnotations().ValidateOnStart();
+    }
+
+    private static void LogWhereItListens(WebApplication app)
+    {
+        var logger = app.Services.GetRequiredService<ILoggerFactory>().CreateLogger("EvSwap");
+        var orleans = app.Configuration.GetSection(OrleansHostOptions.Section).Get<OrleansHostOptions>() ?? new();
+        var mqtt = app.Services.GetRequiredService<IOptions<MqttOptions>>().Value;
+        var archive = app.Services.GetRequiredService<IOptions<ArchiveOptions>>().Value;
+        var store = app.Services.GetRequiredService<IArchiveStore>();
+        logger.LogInformation(
+            "EvSwap silo started.\n  API:      {Urls} (OpenAPI /openapi/v1.json, UI /swagger, metrics /metrics)\n  MQTT:     {Mode} broker mqtt://{Host}:{Port}, topic {Topic}\n  Orleans:  cluster '{ClusterId}', silo port {SiloPort}, gateway port {GatewayPort}, advertised {Ip}\n  Archive:  {Archive}",
+            string.Join(", ", app.Urls),
+            mqtt.Mode, mqtt.Host, mqtt.Port, TelemetryTopic.Filter,
+            orleans.ClusterId, orleans.SiloPort, orleans.GatewayPort, orleans.AdvertisedAddress,
+            store is FileSystemArchiveStore fs ? fs.Root : archive.Provider);
+    }
+}
+
+internal sealed class AuthDisabledWarning(ILogger<AuthDisabledWarning> logger) : IHostedService
+{
+    public Task StartAsync(CancellationToken cancellationToken)
+    {
+        logger.LogWarning("Auth:Mode=None: the API accepts every request without authentication. Use Auth:Mode=Jwt outside a developer machine.");
+        return Task.CompletedTask;
+    }
+
+    public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+}
