@@ -1,0 +1,107 @@
+using System.IO.Compression;
+using System.Text;
+using EvSwap.Archive;
+
+namespace EvSwap.UnitTests;
+
+public class ArchiveTests : IDisposable
+{
+    private readonly string _root = Path.Combine(Path.GetTempPath(), "evswap-unit-" + Guid.NewGuid().ToString("N"));
+
+    public void Dispose()
+    {
+        if (Directory.Exists(_root))
+        {
+            Directory.Delete(_root, recursive: true);
+        }
+    }
+
+    [Fact]
+    public void Batch_keys_follow_the_hive_layout_and_parse_back()
+    {
+        var key = ArchiveKeys.Batch("st-0042", new DateOnly(2026, 11, 24), 7, 18231, 18290);
+
+        Assert.Equal("telemetry/v1/station=st-0042/date=2026-11-24/7-18231-18290.ndjson.gz", key);
+        Assert.True(ArchiveKeys.TryParseBatch(key, out var parsed));
+        Assert.Equal(new BatchRef(key, "st-0042", new DateOnly(2026, 11, 24), 7, 18231, 18290), parsed);
+    }
+
+    [Fact]
+    public void Rejected_keys_are_per_silo_and_date_and_a_function_of_the_first_message()
+    {
+        var at = new DateTimeOffset(2026, 11, 24, 18, 0, 0, TimeSpan.Zero);
+        Assert.Equal($"rejected/v1/date=2026-11-24/silo-a-{at.UtcTicks}.ndjson.gz", ArchiveKeys.Rejected("silo-a", at));
+    }
+
+    [Theory]
+    [InlineData("telemetry/v1/station=st-1/date=2026-13-01/1-1-1.ndjson.gz")]
+    [InlineData("telemetry/v1/station=st-1/date=2026-11-01/1-x-1.ndjson.gz")]
+    [InlineData("rejected/v1/date=2026-11-01/a-1.ndjson.gz")]
+    public void Keys_outside_the_layout_do_not_parse(string key) => Assert.False(ArchiveKeys.TryParseBatch(key, out _));
+
+    [Fact]
+    public void A_batch_is_one_gzip_ndjson_line_per_message_with_the_payload_as_received()
+    {
+        var payload = Encoding.UTF8.GetBytes("""{"schema":"evswap.telemetry.v1","seq":1,"ambientC":21.40}""");
+        var at = new DateTimeOffset(2026, 11, 24, 18, 0, 0, TimeSpan.Zero);
+        var bytes = ArchiveCodec.EncodeBatch([new BufferedMessage(1, 1, at, at, payload), new BufferedMessage(1, 2, at, at, payload)]);
+
+        using var gzip = new GZipStream(new MemoryStream(bytes), CompressionMode.Decompress);
+        var lines = new StreamReader(gzip).ReadToEnd().Split('\n', StringSplitOptions.RemoveEmptyEntries);
+        Assert.Equal(2, lines.Length);
+        Assert.Equal("""{"receivedAt":"2026-11-24T18:00:00Z","payload":{"schema":"evswap.telemetry.v1","seq":1,"ambientC":21.40}}""", lines[0]);
+
+        var decoded = ArchiveCodec.DecodeBatch(bytes);
+        Assert.Equal(payload, decoded[0].Payload);
+        Assert.Equal(at, decoded[1].ReceivedAt);
+    }
+
+    [Fact]
+    public void A_pretty_printed_payload_is_compacted_so_each_message_stays_on_one_line()
+    {
+        var payload = Encoding.UTF8.GetBytes("{\n  \"seq\": 1,\n  \"note\": \"a b\"\n}");
+        var bytes = ArchiveCodec.EncodeBatch([new BufferedMessage(1, 1, default, default, payload)]);
+
+        var decoded = Assert.Single(ArchiveCodec.DecodeBatch(bytes));
+        Assert.Equal("""{"seq":1,"note":"a b"}""", Encoding.UTF8.GetString(decoded.Payload));
+    }
+
+    [Fact]
+    public void A_rejected_payload_that_is_not_utf8_is_kept_as_base64_with_its_reasons()
+    {
+        byte[] payload = [0xff, 0xfe, 0x00];
+        var bytes = ArchiveCodec.EncodeRejected([new RejectedMessage(default, "t", ["BadJson: x"], payload)]);
+
+        using var line = Assert.Single(ArchiveCodec.DecodeRejected(bytes));
+        Assert.Equal(payload, line.RootElement.GetProperty("payloadBase64").GetBytesFromBase64());
+        Assert.Equal("BadJson: x", line.RootElement.GetProperty("reasons")[0].GetString());
+    }
+
+    [Fact]
+    public async Task Writing_the_same_key_twice_leaves_one_object_with_the_latest_bytes()
+    {
+        var store = new FileSystemArchiveStore(_root);
+        await store.PutAsync("telemetry/v1/station=a/date=2026-11-24/1-1-2.ndjson.gz", new byte[] { 1 }, default);
+        await store.PutAsync("telemetry/v1/station=a/date=2026-11-24/1-1-2.ndjson.gz", new byte[] { 2 }, default);
+
+        var keys = await store.ListAsync("telemetry/", default).ToListAsync();
+        Assert.Single(keys);
+        Assert.Equal(new byte[] { 2 }, await store.GetAsync(keys[0], default));
+    }
+
+    [Fact]
+    public async Task Listing_by_prefix_returns_only_that_station_and_date()
+    {
+        var store = new FileSystemArchiveStore(_root);
+        var archive = new TelemetryArchive(store);
+        foreach (var (station, day) in new[] { ("a", 24), ("a", 25), ("ab", 24), ("b", 24) })
+        {
+            await store.PutAsync(ArchiveKeys.Batch(station, new DateOnly(2026, 11, day), 1, 1, 1), new byte[] { 0 }, default);
+        }
+
+        var batches = await archive.ListBatchesAsync("a", new DateOnly(2026, 11, 24), new DateOnly(2026, 11, 24));
+
+        Assert.Equal("a", Assert.Single(batches).StationId);
+        Assert.Null(await store.GetAsync("telemetry/v1/missing", default));
+    }
+}

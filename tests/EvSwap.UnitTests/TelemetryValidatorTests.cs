@@ -1,0 +1,133 @@
+using EvSwap.Contracts;
+
+namespace EvSwap.UnitTests;
+
+public class TelemetryValidatorTests
+{
+    private static TelemetryParseResult Parse(byte[] payload, string? topic = null) =>
+        TelemetryValidator.Parse(topic ?? Samples.Topic(), payload, Samples.Now);
+
+    private static IEnumerable<RejectReason> Reasons(TelemetryParseResult r) => r.Failures.Select(f => f.Reason);
+
+    [Fact]
+    public void The_design_documents_sample_message_is_valid()
+    {
+        var json = """
+            {"schema":"evswap.telemetry.v1","stationId":"st-0042","boot":7,"seq":18231,"ts":"2026-11-24T18:00:05.120Z","ambientC":21.4,"gridPowerKw":37.5,
+             "slots":[{"slot":1,"state":"ready","batteryId":"bat-001293","socPct":98.5,"tempC":29.8,"sohPct":96.1,"cycles":412},
+                      {"slot":2,"state":"charging","batteryId":"bat-000771","socPct":41.0,"tempC":35.2,"sohPct":91.7,"cycles":990},
+                      {"slot":3,"state":"empty"}],
+             "events":[{"type":"swap","at":"2026-11-24T18:00:01.900Z","slotIn":3,"batteryIn":"bat-000118","slotOut":1,"batteryOut":"bat-001293"},
+                       {"type":"fault","at":"2026-11-24T18:00:02.000Z","slot":2,"code":"OVERTEMP"}]}
+            """;
+        var result = Parse(Samples.Bytes(json));
+
+        Assert.True(result.IsValid, string.Join("; ", result.Failures));
+        Assert.Equal("st-0042", result.TopicStationId);
+        Assert.Equal(18231, result.Message!.Seq);
+        Assert.Equal(3, result.Message.Slots!.Count);
+        Assert.Equal("OVERTEMP", result.Message.Events![1].Code);
+    }
+
+    [Fact]
+    public void Malformed_json_is_rejected_as_bad_json()
+    {
+        var result = Parse(Samples.Bytes("{\"schema\": "));
+        Assert.Equal([RejectReason.BadJson], Reasons(result));
+    }
+
+    [Fact]
+    public void A_wrong_type_is_rejected_as_bad_json()
+    {
+        var result = Parse(Samples.Bytes("""{"schema":"evswap.telemetry.v1","stationId":"st-0042","boot":"seven","seq":1,"ts":"2026-11-24T18:00:05Z","slots":[]}"""));
+        Assert.Contains(RejectReason.BadJson, Reasons(result));
+    }
+
+    [Fact]
+    public void An_unknown_schema_is_rejected()
+    {
+        var result = Parse(Samples.Json(Samples.Message() with { Schema = "evswap.telemetry.v2" }));
+        Assert.Equal([RejectReason.UnknownSchema], Reasons(result));
+    }
+
+    [Fact]
+    public void A_payload_station_id_that_differs_from_the_topic_is_rejected()
+    {
+        var result = Parse(Samples.Json(Samples.Message(stationId: "st-9999")), Samples.Topic("st-0042"));
+        Assert.Equal([RejectReason.StationIdMismatch], Reasons(result));
+    }
+
+    [Theory]
+    [InlineData("evswap/v1/stations/st 1/telemetry")]
+    [InlineData("evswap/v1/stations//telemetry")]
+    [InlineData("evswap/v2/stations/st-1/telemetry")]
+    [InlineData("evswap/v1/stations/st-1/status")]
+    public void A_topic_outside_the_contract_is_rejected(string topic)
+    {
+        var result = Parse(Samples.Json(Samples.Message(stationId: "st-1")), topic);
+        Assert.Contains(RejectReason.BadTopic, Reasons(result));
+    }
+
+    [Fact]
+    public void A_station_id_longer_than_64_characters_is_a_bad_topic()
+    {
+        var id = new string('a', 65);
+        Assert.Contains(RejectReason.BadTopic, Reasons(Parse(Samples.Json(Samples.Message(stationId: id)), Samples.Topic(id))));
+    }
+
+    [Fact]
+    public void A_payload_over_128_KiB_is_rejected_as_too_large()
+    {
+        var padding = new string(' ', TelemetryValidator.MaxPayloadBytes);
+        var json = Samples.Bytes(System.Text.Encoding.UTF8.GetString(Samples.Json(Samples.Message())) + padding);
+        Assert.Contains(RejectReason.TooLarge, Reasons(Parse(json)));
+    }
+
+    [Fact]
+    public void Missing_required_fields_are_rejected_as_missing()
+    {
+        var result = Parse(Samples.Bytes("""{"schema":"evswap.telemetry.v1","stationId":"st-0042","ts":"2026-11-24T18:00:05Z","slots":[{"slot":1,"state":"empty"}]}"""));
+        Assert.Contains(RejectReason.MissingField, Reasons(result));
+    }
+
+    [Fact]
+    public void A_charging_slot_without_a_battery_id_is_rejected_as_missing()
+    {
+        var message = Samples.Message(slots: [new SlotReading { Slot = 1, State = SlotStates.Charging, SocPct = 50 }]);
+        Assert.Equal([RejectReason.MissingField], Reasons(Parse(Samples.Json(message))));
+    }
+
+    [Theory]
+    [InlineData(1, "ready", 101.0, 30.0)]
+    [InlineData(1, "ready", -1.0, 30.0)]
+    [InlineData(1, "ready", 50.0, 400.0)]
+    [InlineData(0, "ready", 50.0, 30.0)]
+    [InlineData(1, "exploded", 50.0, 30.0)]
+    public void Values_out_of_range_are_rejected(int slot, string state, double soc, double temp)
+    {
+        var message = Samples.Message(slots: [new SlotReading { Slot = slot, State = state, BatteryId = "bat-1", SocPct = soc, TempC = temp }]);
+        Assert.Equal([RejectReason.OutOfRange], Reasons(Parse(Samples.Json(message))).Distinct());
+    }
+
+    [Fact]
+    public void A_timestamp_far_in_the_future_is_out_of_range()
+    {
+        var result = Parse(Samples.Json(Samples.Message(ts: Samples.Now.AddDays(3))));
+        Assert.Equal([RejectReason.OutOfRange], Reasons(result));
+    }
+
+    [Fact]
+    public void Duplicate_slot_numbers_are_out_of_range()
+    {
+        var message = Samples.Message(slots: [new SlotReading { Slot = 1, State = SlotStates.Empty }, new SlotReading { Slot = 1, State = SlotStates.Empty }]);
+        Assert.Equal([RejectReason.OutOfRange], Reasons(Parse(Samples.Json(message))));
+    }
+
+    [Fact]
+    public void Every_reason_is_reported_not_only_the_first()
+    {
+        var message = Samples.Message(stationId: "st-other", boot: -1) with { Schema = "nope" };
+        var reasons = Reasons(Parse(Samples.Json(message), Samples.Topic("st-0042"))).ToHashSet();
+        Assert.Equal(new HashSet<RejectReason> { RejectReason.UnknownSchema, RejectReason.StationIdMismatch, RejectReason.OutOfRange }, reasons);
+    }
+}
