@@ -78,7 +78,7 @@ public static class SiloApp
 
             if (backends.GrainStorage.Equals("Memory", StringComparison.OrdinalIgnoreCase))
             {
-                silo.AddMemoryGrainStorage(StationGrain.StorageName);
+                silo.AddStationMemoryStorage();
             }
             else
             {
