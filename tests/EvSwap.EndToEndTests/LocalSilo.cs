@@ -1,0 +1,120 @@
+using System.Net.Http.Json;
+using System.Text.Json;
+using EvSwap.Archive;
+using EvSwap.Testing;
+using Microsoft.AspNetCore.Builder;
+using MQTTnet;
+using MQTTnet.Protocol;
+
+namespace EvSwap.EndToEndTests;
+
+/// <summary>The real silo host (Orleans, embedded broker, bridge, API) on free loopback ports with its own archive directory.</summary>
+public sealed class LocalSilo : IAsyncDisposable
+{
+    private readonly WebApplication _app;
+    private bool _stopped;
+
+    private LocalSilo(WebApplication app, string archivePath, int apiPort, int mqttPort)
+    {
+        _app = app;
+        ArchivePath = archivePath;
+        MqttPort = mqttPort;
+        Http = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{apiPort}") };
+    }
+
+    public string ArchivePath { get; }
+    public int MqttPort { get; }
+    public HttpClient Http { get; }
+    public IServiceProvider Services => _app.Services;
+
+    public static async Task<LocalSilo> StartAsync(params string[] extraArgs)
+    {
+        var archive = Path.Combine(Path.GetTempPath(), "evswap-e2e-" + Guid.NewGuid().ToString("N"));
+        var apiPort = FreePort.Next();
+        var mqttPort = FreePort.Next();
+        string[] args =
+        [
+            $"--urls=http://127.0.0.1:{apiPort}",
+            $"--Mqtt:Port={mqttPort}",
+            $"--Orleans:SiloPort={FreePort.Next()}",
+            $"--Orleans:GatewayPort={FreePort.Next()}",
+            $"--Archive:Path={archive}",
+            "--Logging:LogLevel:Default=Warning",
+            .. extraArgs,
+        ];
+        var app = EvSwap.Silo.SiloApp.Build(args);
+        await app.StartAsync();
+        var silo = new LocalSilo(app, archive, apiPort, mqttPort);
+        await Eventually.GetAsync(async () => (await silo.Http.GetAsync("/health/ready")).IsSuccessStatusCode, ok => ok);
+        return silo;
+    }
+
+    public async Task<IMqttClient> ConnectPublisherAsync(string clientId)
+    {
+        var client = new MqttClientFactory().CreateMqttClient();
+        await client.ConnectAsync(new MqttClientOptionsBuilder().WithTcpServer("127.0.0.1", MqttPort).WithClientId(clientId).WithProtocolVersion(MQTTnet.Formatter.MqttProtocolVersion.V500).Build());
+        return client;
+    }
+
+    public static Task PublishAsync(IMqttClient client, string topic, byte[] payload) =>
+        client.PublishAsync(new MqttApplicationMessageBuilder().WithTopic(topic).WithPayload(payload).WithQualityOfServiceLevel(MqttQualityOfServiceLevel.AtLeastOnce).Build());
+
+    public async Task<JsonElement> GetJsonAsync(string path) => await Http.GetFromJsonAsync<JsonElement>(path);
+
+    public async Task StopAsync()
+    {
+        if (!_stopped)
+        {
+            _stopped = true;
+            await _app.StopAsync();
+        }
+    }
+
+    /// <summary>Every archived telemetry message as (station, boot, seq), read from the files the silo wrote.</summary>
+    public async Task<List<(string Station, long Boot, long Seq)>> ReadArchivedTelemetryAsync()
+    {
+        var store = new FileSystemArchiveStore(ArchivePath);
+        var result = new List<(string, long, long)>();
+        await foreach (var key in store.ListAsync(ArchiveKeys.TelemetryRoot, default))
+        {
+            Assert.True(ArchiveKeys.TryParseBatch(key, out var batch), $"unexpected key {key}");
+            foreach (var m in ArchiveCodec.DecodeBatch((await store.GetAsync(key, default))!))
+            {
+                using var doc = JsonDocument.Parse(m.Payload);
+                result.Add((doc.RootElement.GetProperty("stationId").GetString()!, doc.RootElement.GetProperty("boot").GetInt64(), doc.RootElement.GetProperty("seq").GetInt64()));
+            }
+        }
+
+        return result;
+    }
+
+    /// <summary>Every dead letter as (topic, reasons).</summary>
+    public async Task<List<(string Topic, string[] Reasons)>> ReadRejectedAsync()
+    {
+        var store = new FileSystemArchiveStore(ArchivePath);
+        var result = new List<(string, string[])>();
+        await foreach (var key in store.ListAsync(ArchiveKeys.RejectedRoot, default))
+        {
+            foreach (var line in ArchiveCodec.DecodeRejected((await store.GetAsync(key, default))!))
+            {
+                using (line)
+                {
+                    result.Add((line.RootElement.GetProperty("topic").GetString()!, [.. line.RootElement.GetProperty("reasons").EnumerateArray().Select(r => r.GetString()!)]));
+                }
+            }
+        }
+
+        return result;
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        await StopAsync();
+        await _app.DisposeAsync();
+        Http.Dispose();
+        if (Directory.Exists(ArchivePath))
+        {
+            Directory.Delete(ArchivePath, recursive: true);
+        }
+    }
+}
