@@ -115,7 +115,7 @@ public sealed class ClusterTests(DynaliteFixture dynalite) : IClassFixture<Dynal
 
     private async Task<SiloProcess> StartSiloAsync(int? siloPort = null, int? gatewayPort = null)
     {
-        var silo = await SiloProcess.StartAsync(dynalite.ServiceUrl, _clusterId, _membershipTable, _grainTable, siloPort ?? FreePort.Next(), gatewayPort ?? FreePort.Next());
+        var silo = await SiloProcess.StartAsync(dynalite.ServiceUrl, _clusterId, _membershipTable, _grainTable, siloPort ?? SiloProcess.NewPort(), gatewayPort ?? SiloProcess.NewPort());
         lock (_silos)
         {
             _silos.Add(silo);
@@ -198,6 +198,8 @@ internal sealed class SiloProcess
 {
     public const string ServiceId = "evswap-cluster-tests";
 
+    private static readonly HashSet<int> HandedOut = [];
+
     private readonly StandInProcess _process;
 
     private SiloProcess(StandInProcess process, int siloPort, int gatewayPort)
@@ -235,10 +237,41 @@ internal sealed class SiloProcess
             ],
             gatewayPort,
             timeout: TimeSpan.FromSeconds(90));
+
+        // An open port alone could be someone else's; the silo says when its host has started.
+        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(90);
+        while (!process.Output.Contains("silo-started", StringComparison.Ordinal))
+        {
+            if (process.HasExited || DateTime.UtcNow > deadline)
+            {
+                var output = process.Output;
+                await process.DisposeAsync();
+                throw new InvalidOperationException($"Silo on port {siloPort} did not start:\n{output}");
+            }
+
+            await Task.Delay(100);
+        }
+
         return new SiloProcess(process, siloPort, gatewayPort);
     }
 
     public async Task KillAsync() => await _process.DisposeAsync();
+
+    /// <summary>A free port not given to any other silo of this test run (FreePort alone may repeat one just released).</summary>
+    public static int NewPort()
+    {
+        lock (HandedOut)
+        {
+            while (true)
+            {
+                var port = FreePort.Next();
+                if (HandedOut.Add(port))
+                {
+                    return port;
+                }
+            }
+        }
+    }
 
     /// <summary>The TestSilo's own build output (it has its own runtimeconfig and deps), next to this test's.</summary>
     private static string SiloDll()
