@@ -54,7 +54,7 @@ public static class SiloApp
 
         builder.UseOrleans(silo =>
         {
-            silo.Configure<Orleans.Configuration.ClusterOptions>(o =>
+            silo.Configure<global::Orleans.Configuration.ClusterOptions>(o =>
             {
                 o.ClusterId = orleans.ClusterId;
                 o.ServiceId = orleans.ServiceId;
@@ -66,10 +66,10 @@ public static class SiloApp
             }
             else
             {
-                throw new OptionsValidationException("Clustering", typeof(BackendOptions), ["Clustering:Provider=DynamoDB is not available in this build yet."]);
+                silo.UseDynamoDBClustering(o => config.GetSection("DynamoDB").Bind(o));
             }
 
-            silo.Configure<Orleans.Configuration.EndpointOptions>(o =>
+            silo.Configure<global::Orleans.Configuration.EndpointOptions>(o =>
             {
                 o.SiloPort = orleans.SiloPort;
                 o.GatewayPort = orleans.GatewayPort;
@@ -82,7 +82,7 @@ public static class SiloApp
             }
             else
             {
-                throw new OptionsValidationException("GrainStorage", typeof(BackendOptions), ["GrainStorage:Provider=DynamoDB is not available in this build yet."]);
+                silo.AddDynamoDBGrainStorage(StationGrain.StorageName, o => config.GetSection("DynamoDB").Bind(o));
             }
         });
 

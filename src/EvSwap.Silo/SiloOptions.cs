@@ -12,10 +12,17 @@ public sealed class OrleansHostOptions : IValidatableObject
     public int SiloPort { get; set; } = 11111;
     public int GatewayPort { get; set; } = 30000;
 
-    /// <summary>The address other silos reach this one at; loopback when unset (one machine).</summary>
+    /// <summary>
+    /// The address other silos reach this one at: loopback when unset (one machine), an IP, or <c>auto</c> for the
+    /// task's own address (from the ECS task metadata endpoint on Fargate, else the first non-loopback IPv4).
+    /// </summary>
     public string? AdvertisedIp { get; set; }
 
-    public IPAddress AdvertisedAddress => string.IsNullOrWhiteSpace(AdvertisedIp) ? IPAddress.Loopback : IPAddress.Parse(AdvertisedIp);
+    private IPAddress? _resolved;
+
+    public IPAddress AdvertisedAddress => _resolved ??= string.IsNullOrWhiteSpace(AdvertisedIp) ? IPAddress.Loopback
+        : string.Equals(AdvertisedIp, "auto", StringComparison.OrdinalIgnoreCase) ? TaskAddress.Discover()
+        : IPAddress.Parse(AdvertisedIp);
 
     public IEnumerable<ValidationResult> Validate(ValidationContext validationContext)
     {
@@ -34,9 +41,9 @@ public sealed class OrleansHostOptions : IValidatableObject
             yield return new($"Orleans:SiloPort ({SiloPort}) and Orleans:GatewayPort ({GatewayPort}) must be two different ports from 1-65535.");
         }
 
-        if (!string.IsNullOrWhiteSpace(AdvertisedIp) && !IPAddress.TryParse(AdvertisedIp, out _))
+        if (!string.IsNullOrWhiteSpace(AdvertisedIp) && !IPAddress.TryParse(AdvertisedIp, out _) && !string.Equals(AdvertisedIp, "auto", StringComparison.OrdinalIgnoreCase))
         {
-            yield return new($"Orleans:AdvertisedIp '{AdvertisedIp}' is not an IP address.");
+            yield return new($"Orleans:AdvertisedIp '{AdvertisedIp}' is neither an IP address nor 'auto'.");
         }
     }
 }
