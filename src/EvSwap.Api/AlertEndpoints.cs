@@ -13,6 +13,7 @@ public static class AlertEndpoints
                 var items = alerts.Select(a => new AlertItem(a.StationId, a.Alert.Kind, a.Alert.Slot, a.Alert.Code, a.Alert.Since, a.Alert.Message)).ToList();
                 return TypedResults.Ok(new AlertsResponse(items.Count, items));
             })
+            .RequireAuthorization(ApiSecurity.ReadPolicy)
             .WithTags("Alerts")
             .WithName("ListAlerts")
             .WithSummary("Active alerts across the fleet: over-temperature, slot faults, stations offline.")

@@ -11,8 +11,9 @@ public static class ApiServiceCollectionExtensions
     public const string LiveTag = "live";
     public const string ReadyTag = "ready";
 
-    public static IServiceCollection AddEvSwapApi(this IServiceCollection services)
+    public static IServiceCollection AddEvSwapApi(this IServiceCollection services, Microsoft.Extensions.Configuration.IConfiguration configuration)
     {
+        services.AddEvSwapApiSecurity(configuration);
         services.AddProblemDetails();
         services.ConfigureHttpJsonOptions(o =>
         {
@@ -31,9 +32,13 @@ public static class ApiServiceCollectionExtensions
     {
         app.UseExceptionHandler();
         app.UseStatusCodePages();
+        app.UseAuthentication();
+        app.UseAuthorization();
+        app.UseRateLimiter();
 
-        app.MapStationEndpoints();
-        app.MapAlertEndpoints();
+        var api = app.MapGroup("").RequireRateLimiting(ApiSecurity.RateLimitPolicy);
+        api.MapStationEndpoints();
+        api.MapAlertEndpoints();
 
         var health = app.MapGroup("/health").WithTags("Health");
         health.MapHealthChecks("/live", new HealthCheckOptions { Predicate = c => c.Tags.Contains(LiveTag) });

@@ -12,7 +12,7 @@ public static class StationEndpoints
 
     public static RouteGroupBuilder MapStationEndpoints(this IEndpointRouteBuilder routes)
     {
-        var group = routes.MapGroup("/stations").WithTags("Stations");
+        var group = routes.MapGroup("/stations").WithTags("Stations").RequireAuthorization(ApiSecurity.ReadPolicy);
 
         group.MapGet("/", ListStations)
             .WithName("ListStations")
@@ -34,7 +34,39 @@ public static class StationEndpoints
             .ProducesProblem(StatusCodes.Status400BadRequest)
             .ProducesProblem(StatusCodes.Status404NotFound);
 
+        group.MapPost("/{id}/flush", FlushStation)
+            .RequireAuthorization(ApiSecurity.OperatePolicy)
+            .WithName("FlushStation")
+            .WithSummary("Operator action: write the station's buffered telemetry to the archive and its state to storage now.")
+            .Produces(StatusCodes.Status204NoContent)
+            .ProducesProblem(StatusCodes.Status404NotFound)
+            .ProducesProblem(StatusCodes.Status503ServiceUnavailable);
+
         return group;
+    }
+
+    internal static async Task<IResult> FlushStation(IGrainFactory grains, string id)
+    {
+        if (!QueryParsing.TryStationId(id, out var error))
+        {
+            return error!;
+        }
+
+        var grain = grains.GetGrain<IStationGrain>(id);
+        if (await grain.GetView() is null)
+        {
+            return NotFound(id);
+        }
+
+        try
+        {
+            await grain.Flush();
+            return TypedResults.NoContent();
+        }
+        catch (InvalidOperationException ex)
+        {
+            return Results.Problem(title: "Archive unavailable", detail: ex.Message, statusCode: StatusCodes.Status503ServiceUnavailable);
+        }
     }
 
     internal static async Task<IResult> ListStations(FleetReader fleet, string? status, string? cursor, string? limit)

@@ -34,6 +34,8 @@ public static class SiloApp
         var archive = validation.Bind<ArchiveOptions>(ArchiveOptions.Section);
         validation.Bind<StationOptions>(StationOptions.Section);
         validation.Bind<FleetOptions>(FleetOptions.Section);
+        validation.Bind<ApiAuthOptions>(ApiAuthOptions.Section);
+        validation.Bind<RateLimitOptions>(RateLimitOptions.Section);
         var backends = new BackendOptions
         {
             Clustering = config["Clustering:Provider"] ?? "Localhost",
@@ -89,7 +91,7 @@ public static class SiloApp
         // After Orleans: hosted services stop in reverse order, so the bridge drains before grains flush.
         services.AddTelemetryBridge(config, $"{orleans.AdvertisedAddress}-{orleans.SiloPort}");
 
-        services.AddEvSwapApi();
+        services.AddEvSwapApi(config);
         services.AddHealthChecks()
             .AddCheck("process", () => Microsoft.Extensions.Diagnostics.HealthChecks.HealthCheckResult.Healthy(), [ApiServiceCollectionExtensions.LiveTag])
             .AddCheck<SiloHealthCheck>("orleans", tags: [ApiServiceCollectionExtensions.ReadyTag])

@@ -1,0 +1,197 @@
+using Microsoft.AspNetCore.Builder;
+using System.ComponentModel.DataAnnotations;
+using System.Security.Claims;
+using System.Security.Cryptography;
+using System.Threading.RateLimiting;
+using Microsoft.AspNetCore.Authentication.JwtBearer;
+using Microsoft.AspNetCore.Authorization;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.RateLimiting;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.IdentityModel.Tokens;
+
+namespace EvSwap.Api;
+
+public sealed class ApiAuthOptions : IValidatableObject
+{
+    public const string Section = "Auth";
+
+    /// <summary><c>None</c> (local profile, warned at startup) or <c>Jwt</c>.</summary>
+    public string Mode { get; set; } = "None";
+
+    /// <summary>The token issuer with OIDC discovery, e.g. https://cognito-idp.{region}.amazonaws.com/{userPoolId}.</summary>
+    public string? Authority { get; set; }
+
+    /// <summary>
+    /// The app client id. Cognito access tokens carry it as <c>client_id</c>, ID tokens as <c>aud</c>; either is accepted.
+    /// </summary>
+    public string? Audience { get; set; }
+
+    /// <summary>Offline validation without discovery (tests, air-gapped sites): issuer plus the signer's public key in PEM.</summary>
+    public string? Issuer { get; set; }
+
+    public string? SigningKeyPem { get; set; }
+
+    public string ReadScope { get; set; } = "evswap/read";
+    public string OperateScope { get; set; } = "evswap/operate";
+
+    /// <summary>Members of this Cognito group may operate, whatever their token's scopes.</summary>
+    public string OperatorGroup { get; set; } = "operators";
+
+    public bool IsJwt => string.Equals(Mode, "Jwt", StringComparison.OrdinalIgnoreCase);
+
+    public IEnumerable<ValidationResult> Validate(ValidationContext validationContext)
+    {
+        if (!IsJwt)
+        {
+            yield break;
+        }
+
+        if (string.IsNullOrWhiteSpace(Audience))
+        {
+            yield return new("Auth:Audience must be the Cognito app client id when Auth:Mode=Jwt.");
+        }
+
+        var offline = !string.IsNullOrWhiteSpace(SigningKeyPem);
+        if (string.IsNullOrWhiteSpace(Authority) && !offline)
+        {
+            yield return new("Auth:Authority must be set when Auth:Mode=Jwt (https://cognito-idp.{region}.amazonaws.com/{userPoolId}), or Auth:Issuer with Auth:SigningKeyPem.");
+        }
+
+        if (offline && string.IsNullOrWhiteSpace(Issuer))
+        {
+            yield return new("Auth:Issuer must be set together with Auth:SigningKeyPem.");
+        }
+    }
+}
+
+public sealed class RateLimitOptions
+{
+    public const string Section = "RateLimit";
+
+    /// <summary>Sustained requests per second per client (token, else remote address).</summary>
+    [Range(1, 1_000_000, ErrorMessage = "RateLimit:PermitsPerSecond must be at least 1.")]
+    public int PermitsPerSecond { get; set; } = 100;
+
+    /// <summary>Requests a client may make at once above the sustained rate.</summary>
+    [Range(1, 1_000_000, ErrorMessage = "RateLimit:Burst must be at least 1.")]
+    public int Burst { get; set; } = 200;
+}
+
+/// <summary>Authentication, the read/operate policies, and per-client rate limiting of the API.</summary>
+public static class ApiSecurity
+{
+    public const string ReadPolicy = "evswap.read";
+    public const string OperatePolicy = "evswap.operate";
+    public const string RateLimitPolicy = "per-client";
+
+    public static IServiceCollection AddEvSwapApiSecurity(this IServiceCollection services, IConfiguration configuration)
+    {
+        var auth = configuration.GetSection(ApiAuthOptions.Section).Get<ApiAuthOptions>() ?? new();
+        var limits = configuration.GetSection(RateLimitOptions.Section).Get<RateLimitOptions>() ?? new();
+        services.AddOptions<ApiAuthOptions>().Bind(configuration.GetSection(ApiAuthOptions.Section)).ValidateDataAnnotations().ValidateOnStart();
+        services.AddOptions<RateLimitOptions>().Bind(configuration.GetSection(RateLimitOptions.Section)).ValidateDataAnnotations().ValidateOnStart();
+
+        var authentication = services.AddAuthentication(JwtBearerDefaults.AuthenticationScheme);
+        if (auth.IsJwt)
+        {
+            authentication.AddJwtBearer(o => Configure(o, auth));
+        }
+
+        services.AddAuthorization(o =>
+        {
+            if (auth.IsJwt)
+            {
+                o.AddPolicy(ReadPolicy, p => p.RequireAuthenticatedUser().RequireAssertion(c => HasScope(c.User, auth.ReadScope) || CanOperate(c.User, auth)));
+                o.AddPolicy(OperatePolicy, p => p.RequireAuthenticatedUser().RequireAssertion(c => CanOperate(c.User, auth)));
+            }
+            else
+            {
+                // Auth:Mode=None: the same endpoints, open (the silo warns at startup).
+                o.AddPolicy(ReadPolicy, p => p.RequireAssertion(_ => true));
+                o.AddPolicy(OperatePolicy, p => p.RequireAssertion(_ => true));
+            }
+        });
+
+        services.AddRateLimiter(o =>
+        {
+            o.AddPolicy(RateLimitPolicy, context => RateLimitPartition.GetTokenBucketLimiter(ClientKey(context), _ => new TokenBucketRateLimiterOptions
+            {
+                TokenLimit = limits.Burst,
+                TokensPerPeriod = limits.PermitsPerSecond,
+                ReplenishmentPeriod = TimeSpan.FromSeconds(1),
+                QueueLimit = 0,
+                AutoReplenishment = true,
+            }));
+            o.OnRejected = async (context, cancellationToken) =>
+            {
+                var response = context.HttpContext.Response;
+                response.StatusCode = StatusCodes.Status429TooManyRequests;
+                response.Headers.RetryAfter = "1";
+                await Results.Problem(
+                    title: "Too many requests",
+                    detail: $"This client is limited to {limits.PermitsPerSecond} requests per second (burst {limits.Burst}); retry after the Retry-After interval.",
+                    statusCode: StatusCodes.Status429TooManyRequests).ExecuteAsync(context.HttpContext);
+            };
+        });
+
+        return services;
+    }
+
+    /// <summary>
+    /// The rate-limit partition: the token's subject (a user, or the app client itself for client-credentials tokens)
+    /// when authenticated, else the remote address. Not client_id: every user of one app client shares it.
+    /// </summary>
+    internal static string ClientKey(HttpContext context) =>
+        context.User.FindFirst("sub")?.Value
+        ?? context.User.FindFirst(ClaimTypes.NameIdentifier)?.Value
+        ?? context.Connection.RemoteIpAddress?.ToString()
+        ?? "unknown";
+
+    private static void Configure(JwtBearerOptions o, ApiAuthOptions auth)
+    {
+        o.MapInboundClaims = false;
+        o.TokenValidationParameters = new TokenValidationParameters
+        {
+            ValidateIssuer = true,
+            ValidateLifetime = true,
+            ValidateIssuerSigningKey = true,
+            ClockSkew = TimeSpan.FromMinutes(1),
+            // Cognito access tokens have no "aud": the app client is in "client_id".
+            AudienceValidator = (audiences, token, _) =>
+                audiences.Contains(auth.Audience) || (token is Microsoft.IdentityModel.JsonWebTokens.JsonWebToken jwt && jwt.TryGetPayloadValue<string>("client_id", out var client) && client == auth.Audience),
+        };
+
+        if (!string.IsNullOrWhiteSpace(auth.SigningKeyPem))
+        {
+            var rsa = RSA.Create();
+            rsa.ImportFromPem(auth.SigningKeyPem);
+            o.TokenValidationParameters.ValidIssuer = auth.Issuer;
+            o.TokenValidationParameters.IssuerSigningKey = new RsaSecurityKey(rsa);
+        }
+        else
+        {
+            o.Authority = auth.Authority;
+            o.TokenValidationParameters.ValidIssuer = auth.Authority;
+        }
+
+        o.Events = new JwtBearerEvents
+        {
+            OnChallenge = async context =>
+            {
+                context.HandleResponse();
+                context.Response.StatusCode = StatusCodes.Status401Unauthorized;
+                context.Response.Headers.WWWAuthenticate = "Bearer";
+                await Results.Problem(title: "Unauthorized", detail: "A valid bearer token is required.", statusCode: 401).ExecuteAsync(context.HttpContext);
+            },
+            OnForbidden = context => Results.Problem(title: "Forbidden", detail: "The token lacks the scope or group this operation needs.", statusCode: 403).ExecuteAsync(context.HttpContext),
+        };
+    }
+
+    private static bool CanOperate(ClaimsPrincipal user, ApiAuthOptions auth) =>
+        HasScope(user, auth.OperateScope) || user.FindAll("cognito:groups").Any(g => g.Value == auth.OperatorGroup);
+
+    private static bool HasScope(ClaimsPrincipal user, string scope) =>
+        user.FindAll("scope").Any(c => c.Value.Split(' ', StringSplitOptions.RemoveEmptyEntries).Contains(scope));
+}
