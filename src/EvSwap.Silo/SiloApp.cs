@@ -1,5 +1,6 @@
 using EvSwap.Api;
 using EvSwap.Archive;
+using EvSwap.Archive.S3;
 using EvSwap.Bridge;
 using EvSwap.Contracts;
 using EvSwap.Grains;
@@ -43,6 +44,11 @@ public static class SiloApp
             Auth = config["Auth:Mode"] ?? "None",
         };
         validation.Check(backends);
+        if (archive.Provider.Equals("S3", StringComparison.OrdinalIgnoreCase))
+        {
+            validation.Bind<S3Options>(S3Options.Section);
+        }
+
         validation.ThrowIfInvalid();
 
         var services = builder.Services;
@@ -52,7 +58,7 @@ public static class SiloApp
         AddValidatedOptions<ArchiveOptions>(services, config, ArchiveOptions.Section);
         AddValidatedOptions<FleetOptions>(services, config, FleetOptions.Section);
 
-        services.AddArchive(archive);
+        services.AddArchive(archive, config);
 
         builder.UseOrleans(silo =>
         {
@@ -111,7 +117,7 @@ public static class SiloApp
         return builder;
     }
 
-    private static void AddArchive(this IServiceCollection services, ArchiveOptions archive)
+    private static void AddArchive(this IServiceCollection services, ArchiveOptions archive, IConfiguration config)
     {
         if (archive.Provider.Equals("FileSystem", StringComparison.OrdinalIgnoreCase))
         {
@@ -119,7 +125,7 @@ public static class SiloApp
         }
         else
         {
-            throw new OptionsValidationException("Archive", typeof(ArchiveOptions), ["Archive:Provider=S3 is not available in this build yet."]);
+            services.AddS3ArchiveStore(config);
         }
 
         services.AddSingleton<TelemetryArchive>();
@@ -142,7 +148,7 @@ public static class SiloApp
             string.Join(", ", app.Urls),
             mqtt.Mode, mqtt.Host, mqtt.Port, TelemetryTopic.Filter,
             orleans.ClusterId, orleans.SiloPort, orleans.GatewayPort, orleans.AdvertisedAddress,
-            store is FileSystemArchiveStore fs ? fs.Root : archive.Provider);
+            store switch { FileSystemArchiveStore fs => fs.Root, S3ArchiveStore s3 => "s3://" + s3.Bucket, _ => archive.Provider });
     }
 }
 
