@@ -50,7 +50,7 @@ public class SecurityTests
             var actions = Strings(s["Action"]).ToList();
             if (actions.SequenceEqual(["s3:ListBucket"]))
             {
-                Assert.All(Strings(s["Resource"]), r => Assert.EndsWith(@":s3:::${ArchiveBucketName}""}", r));
+                Assert.All(Strings(s["Resource"]), r => Assert.EndsWith(":s3:::${ArchiveBucketName}", r));
                 Assert.All(Strings(s["Condition"]!["StringLike"]!["s3:prefix"]), p => Assert.Matches("^(telemetry|rejected)/v1/", p));
             }
             else
