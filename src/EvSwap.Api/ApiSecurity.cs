@@ -24,9 +24,12 @@ public sealed class ApiAuthOptions : IValidatableObject
     public string? Authority { get; set; }
 
     /// <summary>
-    /// The app client id. Cognito access tokens carry it as <c>client_id</c>, ID tokens as <c>aud</c>; either is accepted.
+    /// The app client id, or several separated by commas (a user client and a machine client). Cognito access tokens
+    /// carry it as <c>client_id</c>, ID tokens as <c>aud</c>; either is accepted.
     /// </summary>
     public string? Audience { get; set; }
+
+    public IReadOnlySet<string> Audiences => (Audience ?? "").Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).ToHashSet();
 
     /// <summary>Offline validation without discovery (tests, air-gapped sites): issuer plus the signer's public key in PEM.</summary>
     public string? Issuer { get; set; }
@@ -36,8 +39,11 @@ public sealed class ApiAuthOptions : IValidatableObject
     public string ReadScope { get; set; } = "evswap/read";
     public string OperateScope { get; set; } = "evswap/operate";
 
-    /// <summary>Members of this Cognito group may operate, whatever their token's scopes.</summary>
-    public string OperatorGroup { get; set; } = "operators";
+    /// <summary>Members of this Cognito group may read, whatever their token's scopes.</summary>
+    public string ReaderGroup { get; set; } = "evswap-readers";
+
+    /// <summary>Members of this Cognito group may read and operate, whatever their token's scopes.</summary>
+    public string OperatorGroup { get; set; } = "evswap-operators";
 
     public bool IsJwt => string.Equals(Mode, "Jwt", StringComparison.OrdinalIgnoreCase);
 
@@ -103,7 +109,7 @@ public static class ApiSecurity
         {
             if (auth.IsJwt)
             {
-                o.AddPolicy(ReadPolicy, p => p.RequireAuthenticatedUser().RequireAssertion(c => HasScope(c.User, auth.ReadScope) || CanOperate(c.User, auth)));
+                o.AddPolicy(ReadPolicy, p => p.RequireAuthenticatedUser().RequireAssertion(c => HasScope(c.User, auth.ReadScope) || InGroup(c.User, auth.ReaderGroup) || CanOperate(c.User, auth)));
                 o.AddPolicy(OperatePolicy, p => p.RequireAuthenticatedUser().RequireAssertion(c => CanOperate(c.User, auth)));
             }
             else
@@ -160,7 +166,7 @@ public static class ApiSecurity
             ClockSkew = TimeSpan.FromMinutes(1),
             // Cognito access tokens have no "aud": the app client is in "client_id".
             AudienceValidator = (audiences, token, _) =>
-                audiences.Contains(auth.Audience) || (token is Microsoft.IdentityModel.JsonWebTokens.JsonWebToken jwt && jwt.TryGetPayloadValue<string>("client_id", out var client) && client == auth.Audience),
+                audiences.Any(auth.Audiences.Contains) || (token is Microsoft.IdentityModel.JsonWebTokens.JsonWebToken jwt && jwt.TryGetPayloadValue<string>("client_id", out var client) && auth.Audiences.Contains(client)),
         };
 
         if (!string.IsNullOrWhiteSpace(auth.SigningKeyPem))
@@ -190,7 +196,9 @@ public static class ApiSecurity
     }
 
     private static bool CanOperate(ClaimsPrincipal user, ApiAuthOptions auth) =>
-        HasScope(user, auth.OperateScope) || user.FindAll("cognito:groups").Any(g => g.Value == auth.OperatorGroup);
+        HasScope(user, auth.OperateScope) || InGroup(user, auth.OperatorGroup);
+
+    private static bool InGroup(ClaimsPrincipal user, string group) => user.FindAll("cognito:groups").Any(g => g.Value == group);
 
     private static bool HasScope(ClaimsPrincipal user, string scope) =>
         user.FindAll("scope").Any(c => c.Value.Split(' ', StringSplitOptions.RemoveEmptyEntries).Contains(scope));

@@ -26,6 +26,7 @@ public sealed class StationGrain : Grain, IStationGrain
     private readonly FleetOptions _fleetOptions;
     private readonly TimeProvider _time;
     private readonly ILogger<StationGrain> _logger;
+    private readonly StationMetrics _metrics;
     private TelemetryBuffer _buffer = null!;
 
     private bool _stateDirty;
@@ -42,8 +43,10 @@ public sealed class StationGrain : Grain, IStationGrain
         IOptions<ArchiveOptions> archiveOptions,
         IOptions<FleetOptions> fleetOptions,
         TimeProvider time,
+        StationMetrics metrics,
         ILogger<StationGrain> logger)
     {
+        _metrics = metrics;
         _state = state;
         _archive = archive;
         _options = options.Value;
@@ -87,6 +90,11 @@ public sealed class StationGrain : Grain, IStationGrain
         {
             _stateDirty = true;
             return IngestOutcome.Duplicate;
+        }
+
+        foreach (var alert in result.Raised ?? [])
+        {
+            _metrics.AlertRaised(alert.Kind);
         }
 
         var m = envelope.Message;
@@ -208,6 +216,7 @@ public sealed class StationGrain : Grain, IStationGrain
             try
             {
                 await _archive.WriteBatchAsync(batch);
+                _metrics.ArchiveWritten();
                 _buffer.CompleteSealed();
                 _archiveFailures = 0;
                 _archiveRetryAt = DateTimeOffset.MinValue;
@@ -230,6 +239,7 @@ public sealed class StationGrain : Grain, IStationGrain
         try
         {
             await _state.WriteStateAsync();
+            _metrics.StateWritten();
             _stateDirty = false;
             _lastPersist = now;
         }

@@ -3,7 +3,7 @@ using EvSwap.Contracts;
 namespace EvSwap.Grains;
 
 /// <summary>What applying one message changed, so the grain can decide what to write and when.</summary>
-public readonly record struct ApplyResult(bool Applied, int Swaps, int Faults, bool AlertsChanged)
+public readonly record struct ApplyResult(bool Applied, int Swaps, int Faults, bool AlertsChanged, IReadOnlyList<Alert>? Raised = null)
 {
     public static readonly ApplyResult Duplicate = new(false, 0, 0, false);
 
@@ -64,11 +64,12 @@ public static class StationModel
         state.SwapsTotal += swaps;
         state.Faults += faults;
 
-        var alertsChanged = UpdateAlerts(state, message, options);
-        return new ApplyResult(true, swaps, faults, alertsChanged);
+        List<Alert>? raised = null;
+        var alertsChanged = UpdateAlerts(state, message, options, ref raised);
+        return new ApplyResult(true, swaps, faults, alertsChanged, raised);
     }
 
-    private static bool UpdateAlerts(StationState state, TelemetryMessage message, StationOptions options)
+    private static bool UpdateAlerts(StationState state, TelemetryMessage message, StationOptions options, ref List<Alert>? raised)
     {
         var before = state.Alerts.Count;
         var changed = false;
@@ -85,8 +86,10 @@ public static class StationModel
                 state.HotStreaks[slot.Slot] = streak;
                 if (streak >= options.OverTemperatureMessages && Find(state, AlertKinds.OverTemperature, slot.Slot) is null)
                 {
-                    state.Alerts.Add(new Alert(AlertKinds.OverTemperature, slot.Slot, null, message.Ts,
-                        $"slot {slot.Slot} at {t:0.#} °C for {streak} consecutive messages (limit {options.OverTemperatureC:0.#} °C)"));
+                    var alert = new Alert(AlertKinds.OverTemperature, slot.Slot, null, message.Ts,
+                        $"slot {slot.Slot} at {t:0.#} °C for {streak} consecutive messages (limit {options.OverTemperatureC:0.#} °C)");
+                    state.Alerts.Add(alert);
+                    (raised ??= []).Add(alert);
                     changed = true;
                 }
             }
@@ -104,8 +107,10 @@ public static class StationModel
                 if (Find(state, AlertKinds.SlotFault, slot.Slot) is null)
                 {
                     var code = message.Events?.LastOrDefault(e => e.Type == EventTypes.Fault && e.Slot == slot.Slot)?.Code;
-                    state.Alerts.Add(new Alert(AlertKinds.SlotFault, slot.Slot, code, message.Ts,
-                        code is null ? $"slot {slot.Slot} reports a fault" : $"slot {slot.Slot} reports fault {code}"));
+                    var alert = new Alert(AlertKinds.SlotFault, slot.Slot, code, message.Ts,
+                        code is null ? $"slot {slot.Slot} reports a fault" : $"slot {slot.Slot} reports fault {code}");
+                    state.Alerts.Add(alert);
+                    (raised ??= []).Add(alert);
                     changed = true;
                 }
             }

@@ -82,6 +82,12 @@ public static class SiloApp
                 o.SiloPort = orleans.SiloPort;
                 o.GatewayPort = orleans.GatewayPort;
                 o.AdvertisedIPAddress = orleans.AdvertisedAddress;
+                if (!System.Net.IPAddress.IsLoopback(orleans.AdvertisedAddress))
+                {
+                    // In a container the advertised (task) address may not be bindable as such; listen everywhere.
+                    o.SiloListeningEndpoint = new System.Net.IPEndPoint(System.Net.IPAddress.Any, orleans.SiloPort);
+                    o.GatewayListeningEndpoint = new System.Net.IPEndPoint(System.Net.IPAddress.Any, orleans.GatewayPort);
+                }
             });
 
             if (backends.GrainStorage.Equals("Memory", StringComparison.OrdinalIgnoreCase))
@@ -104,10 +110,19 @@ public static class SiloApp
             .AddCheck<BrokerLinkHealthCheck>("mqtt", tags: [ApiServiceCollectionExtensions.ReadyTag])
             .AddCheck<ArchiveHealthCheck>("archive", tags: [ApiServiceCollectionExtensions.ReadyTag]);
 
-        services.AddOpenTelemetry().WithMetrics(m => m
-            .AddMeter(BridgeMetrics.MeterName)
-            .AddAspNetCoreInstrumentation()
-            .AddPrometheusExporter());
+        services.AddSingleton<StationMetrics>();
+        services.AddOpenTelemetry().WithMetrics(m =>
+        {
+            m.AddMeter(BridgeMetrics.MeterName, StationMetrics.MeterName, "EvSwap.Orleans.DynamoDB")
+                .AddAspNetCoreInstrumentation()
+                .AddPrometheusExporter();
+
+            // On ECS a collector sidecar turns OTLP into CloudWatch metrics for scaling and alarms.
+            if (!string.IsNullOrWhiteSpace(config["OTEL_EXPORTER_OTLP_ENDPOINT"]))
+            {
+                m.AddOtlpExporter();
+            }
+        });
 
         if (backends.Auth.Equals("None", StringComparison.OrdinalIgnoreCase))
         {

@@ -24,7 +24,7 @@ public sealed class ApiSecurityEndToEndTests : IDisposable
     private Task<LocalSilo> StartAsync(int permitsPerSecond = 1000, int burst = 1000) => LocalSilo.StartAsync(
         "--Auth:Mode=Jwt",
         $"--Auth:Issuer={Issuer}",
-        $"--Auth:Audience={ClientId}",
+        $"--Auth:Audience={ClientId}, machine-client",
         $"--Auth:SigningKeyPem={_key.ExportSubjectPublicKeyInfoPem()}",
         $"--RateLimit:PermitsPerSecond={permitsPerSecond}",
         $"--RateLimit:Burst={burst}");
@@ -92,10 +92,12 @@ public sealed class ApiSecurityEndToEndTests : IDisposable
         Assert.Equal(HttpStatusCode.OK, (await SendAsync(silo, HttpMethod.Get, "/alerts", reader)).StatusCode);
         Assert.Equal(HttpStatusCode.Forbidden, (await SendAsync(silo, HttpMethod.Post, "/stations/st-1/flush", reader)).StatusCode);
         Assert.Equal(HttpStatusCode.Forbidden, (await SendAsync(silo, HttpMethod.Get, "/stations", Token("profile"))).StatusCode);
+        Assert.Equal(HttpStatusCode.OK, (await SendAsync(silo, HttpMethod.Get, "/stations", Token(groups: ["evswap-readers"]))).StatusCode);
+        Assert.Equal(HttpStatusCode.OK, (await SendAsync(silo, HttpMethod.Get, "/stations", Token("evswap/read", client: "machine-client"))).StatusCode);
 
         // Authorised operators get past the policy (the station never reported, hence 404).
         Assert.Equal(HttpStatusCode.NotFound, (await SendAsync(silo, HttpMethod.Post, "/stations/st-1/flush", Token("evswap/read evswap/operate"))).StatusCode);
-        Assert.Equal(HttpStatusCode.NotFound, (await SendAsync(silo, HttpMethod.Post, "/stations/st-1/flush", Token(groups: ["operators"]))).StatusCode);
+        Assert.Equal(HttpStatusCode.NotFound, (await SendAsync(silo, HttpMethod.Post, "/stations/st-1/flush", Token(groups: ["evswap-operators"]))).StatusCode);
     }
 
     [Fact]

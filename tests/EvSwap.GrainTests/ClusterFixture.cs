@@ -64,6 +64,8 @@ public sealed class ClusterFixture : IAsyncLifetime
             siloBuilder.ConfigureServices(services =>
             {
                 services.AddSingleton(TimeProvider.System);
+                services.AddMetrics();
+                services.AddSingleton<StationMetrics>();
                 services.AddSingleton<IArchiveStore>(new FileSystemArchiveStore(ArchiveRoot));
                 services.AddSingleton<TelemetryArchive>();
                 services.Configure<StationOptions>(_ => { });

@@ -74,6 +74,7 @@ public class StationModelTests
         Assert.False(results[0].AlertsChanged);
         Assert.False(results[1].AlertsChanged);
         Assert.True(results[2].AlertsChanged);
+        Assert.Equal(AlertKinds.OverTemperature, Assert.Single(results[2].Raised!).Kind);
         var alert = Assert.Single(_state.Alerts);
         Assert.Equal((AlertKinds.OverTemperature, (int?)1), (alert.Kind, alert.Slot));
     }
