@@ -78,11 +78,11 @@ public sealed class RateLimitOptions
 
     /// <summary>Sustained requests per second per client (token, else remote address).</summary>
     [Range(1, 1_000_000, ErrorMessage = "RateLimit:PermitsPerSecond must be at least 1.")]
-    public int PermitsPerSecond { get; set; } = 100;
+    public int PermitsPerSecond { get; set; } = 1000;
 
     /// <summary>Requests a client may make at once above the sustained rate.</summary>
     [Range(1, 1_000_000, ErrorMessage = "RateLimit:Burst must be at least 1.")]
-    public int Burst { get; set; } = 200;
+    public int Burst { get; set; } = 2000;
 }
 
 /// <summary>Authentication, the read/operate policies, and per-client rate limiting of the API.</summary>

@@ -1,0 +1,237 @@
+using System.Diagnostics;
+using System.Security.Cryptography.X509Certificates;
+using System.Text.Json;
+using EvSwap.Contracts;
+using MQTTnet;
+using MQTTnet.Formatter;
+using MQTTnet.Protocol;
+
+namespace EvSwap.Simulator;
+
+/// <summary>
+/// Publishes a fleet of simulated stations. One scheduler loop spreads the stations evenly over the interval
+/// (no thread per station), and each connection bounds its unacknowledged QoS 1 publishes.
+/// </summary>
+public sealed class FleetRunner(SimulatorOptions options, TextWriter output)
+{
+    private long _published;
+    private long _acknowledged;
+    private long _errors;
+    private long _bytes;
+
+    public Dictionary<string, StationTally> Tallies { get; } = new(StringComparer.Ordinal);
+
+    public async Task<RunSummary> RunAsync(CancellationToken cancellationToken)
+    {
+        var pool = new BatteryPool();
+        var profile = new StationProfile
+        {
+            Slots = options.Slots,
+            SwapsPerHour = options.SwapsPerHour,
+            FaultsPerSlotPerDay = options.FaultsPerSlotPerDay,
+            RebootsPerDay = options.RebootsPerDay,
+            DropoutsPerDay = options.DropoutsPerDay,
+        };
+
+        // Boot from the start time: a new run looks like a restart of every station, so the platform accepts it.
+        var boot = DateTimeOffset.UtcNow.ToUnixTimeSeconds();
+        var stations = Enumerable.Range(0, options.Stations)
+            .Select(i => new SimulatedStation($"{options.IdPrefix}{i:D5}", i, profile, pool, options.Seed, boot))
+            .ToArray();
+        foreach (var s in stations)
+        {
+            Tallies[s.Id] = new StationTally { Boot = s.Boot };
+        }
+
+        var connections = await ConnectAsync(Math.Min(options.Connections, options.Stations), cancellationToken);
+        var random = new Random(options.Seed);
+        var held = new Dictionary<int, (TelemetryMessage Message, byte[] Payload)>();
+        var interval = options.EffectiveInterval;
+        var stopwatch = Stopwatch.StartNew();
+        var deadline = options.Duration is { } d ? stopwatch.Elapsed + d : TimeSpan.MaxValue;
+        var nextProgress = TimeSpan.FromSeconds(1);
+        long round = 0;
+
+        try
+        {
+            while (!cancellationToken.IsCancellationRequested && stopwatch.Elapsed < deadline)
+            {
+                // Station i is due at (round + i / n) * interval; publish everything due, then sleep a little.
+                for (var i = 0; i < stations.Length && !cancellationToken.IsCancellationRequested; i++)
+                {
+                    var due = interval * (round + (double)i / stations.Length);
+                    var wait = due - stopwatch.Elapsed;
+                    if (wait > TimeSpan.FromMilliseconds(2))
+                    {
+                        await Task.Delay(wait, cancellationToken);
+                    }
+
+                    if (stopwatch.Elapsed >= deadline)
+                    {
+                        break;
+                    }
+
+                    var message = stations[i].Step(DateTimeOffset.UtcNow, interval);
+                    if (message is null)
+                    {
+                        continue;
+                    }
+
+                    await PublishStationAsync(connections[i % connections.Length], i, message, held, random, cancellationToken);
+                    if (stopwatch.Elapsed >= nextProgress && !options.Quiet)
+                    {
+                        nextProgress = stopwatch.Elapsed + TimeSpan.FromSeconds(1);
+                        output.WriteLine($"[{stopwatch.Elapsed:mm\\:ss}] published {Interlocked.Read(ref _published):N0}, acked {Interlocked.Read(ref _acknowledged):N0}, errors {Interlocked.Read(ref _errors):N0}, {Interlocked.Read(ref _published) / Math.Max(0.001, stopwatch.Elapsed.TotalSeconds):N0} msg/s");
+                    }
+                }
+
+                round++;
+            }
+        }
+        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+        {
+            // Ctrl-C: finish what is in flight and summarise.
+        }
+
+        // A message still held at the end never got a successor: sent now it is simply the station's latest.
+        foreach (var (index, (message, payload)) in held)
+        {
+            await PublishAsync(connections[index % connections.Length], message, payload, CancellationToken.None);
+            Tallies[message.StationId!].Accepted++;
+        }
+
+        foreach (var c in connections)
+        {
+            await c.DrainAsync();
+            await c.Client.DisconnectAsync(new MqttClientDisconnectOptionsBuilder().Build(), CancellationToken.None);
+            c.Client.Dispose();
+        }
+
+        var seconds = stopwatch.Elapsed.TotalSeconds;
+        var published = Interlocked.Read(ref _published);
+        return new RunSummary(
+            stations.Length,
+            published,
+            Interlocked.Read(ref _acknowledged),
+            Interlocked.Read(ref _errors),
+            Math.Round(seconds, 2),
+            Math.Round(published / Math.Max(seconds, 0.001), 1),
+            Tallies.Values.Sum(t => t.Accepted),
+            Tallies.Values.Sum(t => t.Duplicates),
+            Tallies.Values.Sum(t => t.Swaps),
+            published == 0 ? 0 : Interlocked.Read(ref _bytes) / published);
+    }
+
+    private async Task PublishStationAsync(Connection connection, int index, TelemetryMessage message, Dictionary<int, (TelemetryMessage, byte[])> held, Random random, CancellationToken cancellationToken)
+    {
+        var payload = JsonSerializer.SerializeToUtf8Bytes(message, TelemetryJsonContext.Default.TelemetryMessage);
+        var tally = Tallies[message.StationId!];
+        tally.Boot = message.Boot;
+        tally.LastSeq = message.Seq;
+        tally.Accepted++;
+        tally.Swaps += message.Events?.Count(e => e.Type == EventTypes.Swap) ?? 0;
+
+        // Reorder: hold an event-free message back and send it after its successor; the platform then counts it as
+        // a duplicate (it is below the watermark), so it is not expected to be accepted.
+        if (options.Reorder > 0 && message.Events is null && !held.ContainsKey(index) && random.NextDouble() < options.Reorder)
+        {
+            tally.Accepted--;
+            held[index] = (message, payload);
+            return;
+        }
+
+        await PublishAsync(connection, message, payload, cancellationToken);
+        if (held.Remove(index, out var late))
+        {
+            await PublishAsync(connection, late.Item1, late.Item2, cancellationToken);
+            tally.Duplicates++;
+        }
+
+        if (options.Duplicates > 0 && random.NextDouble() < options.Duplicates)
+        {
+            await PublishAsync(connection, message, payload, cancellationToken);
+            tally.Duplicates++;
+        }
+    }
+
+    private async Task PublishAsync(Connection connection, TelemetryMessage message, byte[] payload, CancellationToken cancellationToken)
+    {
+        await connection.InFlight.WaitAsync(cancellationToken);
+        Interlocked.Increment(ref _published);
+        Interlocked.Add(ref _bytes, payload.Length);
+        var publish = connection.Client.PublishAsync(new MqttApplicationMessageBuilder()
+            .WithTopic(TelemetryTopic.For(message.StationId!))
+            .WithPayload(payload)
+            .WithQualityOfServiceLevel(MqttQualityOfServiceLevel.AtLeastOnce)
+            .Build(), CancellationToken.None);
+        _ = publish.ContinueWith(t =>
+        {
+            connection.InFlight.Release();
+            if (t.IsCompletedSuccessfully && t.Result.IsSuccess)
+            {
+                Interlocked.Increment(ref _acknowledged);
+            }
+            else
+            {
+                Interlocked.Increment(ref _errors);
+            }
+        }, TaskScheduler.Default);
+    }
+
+    private async Task<Connection[]> ConnectAsync(int count, CancellationToken cancellationToken)
+    {
+        var result = new Connection[count];
+        for (var i = 0; i < count; i++)
+        {
+            var client = new MqttClientFactory().CreateMqttClient();
+            var builder = new MqttClientOptionsBuilder()
+                .WithTcpServer(options.BrokerHost, options.BrokerPort)
+                .WithClientId($"evswap-sim-{options.Seed}-{Environment.ProcessId}-{i}")
+                .WithProtocolVersion(MqttProtocolVersion.V500)
+                .WithCleanStart(true)
+                .WithTimeout(TimeSpan.FromSeconds(30));
+            if (options.CertFile is not null || options.CaFile is not null)
+            {
+                builder.WithTlsOptions(Tls);
+            }
+
+            await client.ConnectAsync(builder.Build(), cancellationToken);
+            result[i] = new Connection(client, options.MaxInFlightPerConnection);
+        }
+
+        return result;
+    }
+
+    private void Tls(MqttClientTlsOptionsBuilder tls)
+    {
+        tls.UseTls().WithTargetHost(options.BrokerHost);
+        if (options.CertFile is not null && options.KeyFile is not null)
+        {
+            using var pem = X509Certificate2.CreateFromPemFile(options.CertFile, options.KeyFile);
+            tls.WithClientCertificates([X509CertificateLoader.LoadPkcs12(pem.Export(X509ContentType.Pkcs12), null)]);
+        }
+
+        if (options.CaFile is not null)
+        {
+            var ca = new X509Certificate2Collection();
+            ca.ImportFromPemFile(options.CaFile);
+            tls.WithTrustChain(ca);
+        }
+    }
+
+    private sealed class Connection(IMqttClient client, int maxInFlight)
+    {
+        public IMqttClient Client { get; } = client;
+        public SemaphoreSlim InFlight { get; } = new(maxInFlight);
+
+        /// <summary>Waits (bounded) until every publish of this connection has its PUBACK.</summary>
+        public async Task DrainAsync()
+        {
+            var deadline = DateTime.UtcNow.AddSeconds(30);
+            while (InFlight.CurrentCount < maxInFlight && DateTime.UtcNow < deadline)
+            {
+                await Task.Delay(10);
+            }
+        }
+    }
+}

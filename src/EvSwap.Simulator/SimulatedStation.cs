@@ -1,0 +1,290 @@
+using EvSwap.Contracts;
+
+namespace EvSwap.Simulator;
+
+/// <summary>Rates of the random processes, per station. Defaults give a busy urban station.</summary>
+public sealed record StationProfile
+{
+    public int Slots { get; init; } = 16;
+
+    /// <summary>Mean swaps per hour at the daily average; the daily profile scales it (peaks 08:00 and 18:00).</summary>
+    public double SwapsPerHour { get; init; } = 6;
+
+    public double FaultsPerSlotPerDay { get; init; } = 0.05;
+    public double RebootsPerDay { get; init; } = 0.2;
+    public double DropoutsPerDay { get; init; } = 0.5;
+    public double ChargerKw { get; init; } = 7;
+}
+
+/// <summary>
+/// One modelled swap station. Its state advances in fixed steps of the reporting interval, driven only by its own
+/// seeded random source, so a run with the same seed produces the same snapshots whatever the wall clock does.
+/// </summary>
+public sealed class SimulatedStation
+{
+    private readonly Slot[] _slots;
+    private readonly Random _random;
+    private readonly StationProfile _profile;
+    private readonly BatteryPool _pool;
+    private readonly double _ambientOffset;
+    private int _silentSteps;
+
+    public SimulatedStation(string id, int index, StationProfile profile, BatteryPool pool, int seed, long boot)
+    {
+        Id = id;
+        _profile = profile;
+        _pool = pool;
+        _random = new Random(HashCode.Combine(seed, index));
+        _ambientOffset = _random.NextDouble() * 6 - 3;
+        Boot = boot;
+        _slots = new Slot[profile.Slots];
+        for (var i = 0; i < _slots.Length; i++)
+        {
+            // Start mid-day: some batteries charged and waiting, some charging, a few slots empty.
+            var draw = _random.NextDouble();
+            _slots[i] = draw < 0.4 ? new Slot { Battery = pool.Take(_random), State = SlotStates.Ready, Soc = 100, TempC = 24 }
+                : draw < 0.85 ? new Slot { Battery = pool.Take(_random), State = SlotStates.Charging, Soc = 20 + _random.NextDouble() * 75, TempC = 30 }
+                : new Slot { State = SlotStates.Empty, TempC = 20 };
+        }
+    }
+
+    public string Id { get; }
+    public long Boot { get; private set; }
+
+    /// <summary>Sequence number of the last snapshot produced (-1 before the first).</summary>
+    public long Seq { get; private set; } = -1;
+
+    public int BatteryCount => _slots.Count(s => s.Battery is not null);
+
+    /// <summary>
+    /// Advances the model by <paramref name="dt"/> and returns the snapshot to publish, or null while the station is in
+    /// a drop-out (it keeps running but its link is down).
+    /// </summary>
+    public TelemetryMessage? Step(DateTimeOffset now, TimeSpan dt)
+    {
+        var seconds = dt.TotalSeconds;
+        var events = new List<StationEvent>();
+        var ambient = 15 + 7 * Math.Sin((now.UtcDateTime.TimeOfDay.TotalHours - 9) / 24 * 2 * Math.PI) + _ambientOffset;
+
+        if (Happens(_profile.RebootsPerDay / 86400 * seconds))
+        {
+            Boot++;
+            Seq = -1;
+        }
+
+        var power = 0.0;
+        foreach (var slot in _slots)
+        {
+            power += Advance(slot, ambient, seconds, now, events);
+        }
+
+        var rate = _profile.SwapsPerHour * DailyProfile(now) / 3600 * seconds;
+        for (var swaps = Poisson(rate); swaps > 0; swaps--)
+        {
+            Swap(now, events);
+        }
+
+        if (_silentSteps > 0)
+        {
+            _silentSteps--;
+            return null;
+        }
+
+        if (Happens(_profile.DropoutsPerDay / 86400 * seconds))
+        {
+            _silentSteps = 3 + _random.Next(10);
+            return null;
+        }
+
+        Seq++;
+        return new TelemetryMessage
+        {
+            Schema = TelemetryMessage.SchemaV1,
+            StationId = Id,
+            Boot = Boot,
+            Seq = Seq,
+            Ts = now,
+            AmbientC = Math.Round(ambient, 1),
+            GridPowerKw = Math.Round(power, 1),
+            Slots = [.. _slots.Select((s, i) => s.ToReading(i + 1))],
+            Events = events.Count == 0 ? null : events,
+        };
+    }
+
+    /// <summary>
+    /// Morning and evening commuter peaks around a quieter night: weights average to about one over a day.
+    /// </summary>
+    internal static double DailyProfile(DateTimeOffset now)
+    {
+        var h = now.UtcDateTime.TimeOfDay.TotalHours;
+        double Peak(double centre) => Math.Exp(-Math.Pow(h - centre, 2) / 2);
+        return 0.35 + 1.6 * Peak(8) + 1.6 * Peak(18);
+    }
+
+    private double Advance(Slot slot, double ambient, double seconds, DateTimeOffset now, List<StationEvent> events)
+    {
+        var power = 0.0;
+        if (slot.State == SlotStates.Fault)
+        {
+            slot.FaultRemaining -= seconds;
+            if (slot.FaultRemaining <= 0)
+            {
+                slot.State = slot.Battery is null ? SlotStates.Empty : SlotStates.Charging;
+            }
+        }
+        else if (slot.State == SlotStates.Charging && slot.Battery is not null)
+        {
+            // CC-CV: constant current to ~80 %, then a taper that slows as the cell nears full.
+            var cc = slot.Soc < 80;
+            var pctPerSecond = cc ? 1.2 / 60 : 1.2 / 60 * Math.Max(0.05, (100 - slot.Soc) / 20);
+            slot.Soc = Math.Min(100, slot.Soc + pctPerSecond * seconds * slot.Battery.SohPct / 100);
+            power = _profile.ChargerKw * (cc ? 1 : Math.Max(0.05, (100 - slot.Soc) / 20));
+            if (slot.Soc >= 99.5)
+            {
+                slot.Soc = 100;
+                slot.State = SlotStates.Ready;
+            }
+        }
+
+        // Temperature relaxes towards ambient plus self-heating from charge power (time constant ~5 minutes).
+        var target = ambient + 3.2 * power;
+        slot.TempC += (target - slot.TempC) * (1 - Math.Exp(-seconds / 300));
+
+        if (slot.Battery is not null && slot.State != SlotStates.Fault && Happens(_profile.FaultsPerSlotPerDay / 86400 * seconds))
+        {
+            var overTemp = _random.NextDouble() < 0.5;
+            slot.State = SlotStates.Fault;
+            slot.FaultRemaining = 120 + _random.NextDouble() * 600;
+            if (overTemp)
+            {
+                slot.TempC = 58 + _random.NextDouble() * 6;
+            }
+
+            events.Add(new StationEvent { Type = EventTypes.Fault, At = now, Slot = Array.IndexOf(_slots, slot) + 1, Code = overTemp ? "OVERTEMP" : "CONTACTOR" });
+        }
+
+        return power;
+    }
+
+    /// <summary>A driver returns a depleted battery and leaves with the fullest ready one.</summary>
+    private void Swap(DateTimeOffset now, List<StationEvent> events)
+    {
+        var outIndex = -1;
+        for (var i = 0; i < _slots.Length; i++)
+        {
+            if (_slots[i].State == SlotStates.Ready && (outIndex < 0 || _slots[i].Soc > _slots[outIndex].Soc))
+            {
+                outIndex = i;
+            }
+        }
+
+        if (outIndex < 0)
+        {
+            return; // nothing charged: the driver leaves without a swap
+        }
+
+        var leaving = _slots[outIndex].Battery!;
+        _slots[outIndex] = new Slot { State = SlotStates.Empty, TempC = _slots[outIndex].TempC };
+        _pool.Return(leaving);
+
+        var inIndex = Array.FindIndex(_slots, s => s.State == SlotStates.Empty);
+        var arriving = _pool.Take(_random);
+        arriving.Cycles++;
+        arriving.SohPct = Math.Max(60, arriving.SohPct - 0.01);
+        _slots[inIndex] = new Slot { Battery = arriving, State = SlotStates.Charging, Soc = 8 + _random.NextDouble() * 30, TempC = 30 + _random.NextDouble() * 5 };
+        events.Add(new StationEvent { Type = EventTypes.Swap, At = now, SlotIn = inIndex + 1, BatteryIn = arriving.Id, SlotOut = outIndex + 1, BatteryOut = leaving.Id });
+    }
+
+    private bool Happens(double probability) => _random.NextDouble() < probability;
+
+    private int Poisson(double mean)
+    {
+        // Knuth's method; means here are far below one per step.
+        var limit = Math.Exp(-mean);
+        var k = 0;
+        for (var p = _random.NextDouble(); p > limit; p *= _random.NextDouble())
+        {
+            k++;
+        }
+
+        return k;
+    }
+
+    private sealed class Slot
+    {
+        public Battery? Battery { get; set; }
+        public string State { get; set; } = SlotStates.Empty;
+        public double Soc { get; set; }
+        public double TempC { get; set; }
+        public double FaultRemaining { get; set; }
+
+        public SlotReading ToReading(int number) => Battery is null
+            ? new SlotReading { Slot = number, State = State == SlotStates.Fault ? SlotStates.Fault : SlotStates.Empty, TempC = Math.Round(TempC, 1) }
+            : new SlotReading
+            {
+                Slot = number,
+                State = State,
+                BatteryId = Battery.Id,
+                SocPct = Math.Round(Soc, 1),
+                TempC = Math.Round(TempC, 1),
+                SohPct = Math.Round(Battery.SohPct, 1),
+                Cycles = Battery.Cycles,
+            };
+    }
+}
+
+public sealed class Battery(string id, double sohPct, int cycles)
+{
+    public string Id { get; } = id;
+    public double SohPct { get; set; } = sohPct;
+    public int Cycles { get; set; } = cycles;
+}
+
+/// <summary>
+/// Batteries out in vehicles. A swap returns the leaving battery here and takes an arriving one, so battery ids
+/// move between stations over a run. Shared by every station of the process; stations step on one thread at a time.
+/// </summary>
+public sealed class BatteryPool
+{
+    private readonly List<Battery> _inVehicles = [];
+    private readonly Lock _gate = new();
+    private int _next;
+
+    public int InVehicles
+    {
+        get
+        {
+            lock (_gate)
+            {
+                return _inVehicles.Count;
+            }
+        }
+    }
+
+    public Battery Take(Random random)
+    {
+        lock (_gate)
+        {
+            // Keep a float of vehicles on the road; mint a new battery when it runs low.
+            if (_inVehicles.Count < 8)
+            {
+                _next++;
+                return new Battery($"bat-{_next:D6}", 100 - random.NextDouble() * 15, random.Next(0, 1200));
+            }
+
+            var i = random.Next(_inVehicles.Count);
+            var battery = _inVehicles[i];
+            _inVehicles[i] = _inVehicles[^1];
+            _inVehicles.RemoveAt(_inVehicles.Count - 1);
+            return battery;
+        }
+    }
+
+    public void Return(Battery battery)
+    {
+        lock (_gate)
+        {
+            _inVehicles.Add(battery);
+        }
+    }
+}

@@ -1,0 +1,41 @@
+namespace EvSwap.Simulator;
+
+public sealed record SimulatorOptions
+{
+    public string BrokerHost { get; init; } = "127.0.0.1";
+    public int BrokerPort { get; init; } = 1883;
+    public int Stations { get; init; } = 50;
+    public int Slots { get; init; } = 16;
+    public TimeSpan Interval { get; init; } = TimeSpan.FromSeconds(5);
+
+    /// <summary>Total messages per second across the fleet; when set it overrides <see cref="Interval"/>.</summary>
+    public double? Rate { get; init; }
+
+    public TimeSpan? Duration { get; init; }
+    public int Seed { get; init; } = 42;
+    public string IdPrefix { get; init; } = "st-";
+
+    /// <summary>MQTT connections; stations are spread over them. Equal to Stations: one per station, as on IoT Core.</summary>
+    public int Connections { get; init; } = 4;
+
+    public int MaxInFlightPerConnection { get; init; } = 500;
+    public string? CaFile { get; init; }
+    public string? CertFile { get; init; }
+    public string? KeyFile { get; init; }
+
+    /// <summary>Fraction of messages published twice (IoT Core redelivery).</summary>
+    public double Duplicates { get; init; }
+
+    /// <summary>Fraction of event-free messages held back and sent after their successor (out-of-order delivery).</summary>
+    public double Reorder { get; init; }
+
+    public double SwapsPerHour { get; init; } = 6;
+    public double FaultsPerSlotPerDay { get; init; } = 0.05;
+    public double RebootsPerDay { get; init; } = 0.2;
+    public double DropoutsPerDay { get; init; } = 0.5;
+    public string? SummaryJson { get; init; }
+    public string? VerifyUrl { get; init; }
+    public bool Quiet { get; init; }
+
+    public TimeSpan EffectiveInterval => Rate is { } r && r > 0 ? TimeSpan.FromSeconds(Stations / r) : Interval;
+}
