@@ -23,6 +23,20 @@ public sealed class StandInProcess : IAsyncDisposable
     public string Name { get; }
     public int Port { get; }
     public bool HasExited => _process.HasExited;
+    public int ProcessId => _process.Id;
+
+    /// <summary>Waits for the process to end by itself (after a signal), up to <paramref name="timeout"/>.</summary>
+    public async Task WaitForExitAsync(TimeSpan timeout)
+    {
+        try
+        {
+            await _process.WaitForExitAsync().WaitAsync(timeout);
+        }
+        catch (TimeoutException)
+        {
+            // DisposeAsync kills it.
+        }
+    }
 
     public string Output
     {
