@@ -26,11 +26,13 @@ internal sealed class BridgeConnection : IAsyncDisposable
     private readonly Channel<Work>[] _lanes = new Channel<Work>[Lanes];
     private readonly Task[] _workers = new Task[Lanes];
     private readonly SemaphoreSlim _inFlight;
+    private readonly CancellationTokenSource _supervising = new();
     private readonly CancellationTokenSource _stopping = new();
     private readonly CancellationTokenSource _abort = new();
     private TaskCompletionSource _disconnected = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private Task? _supervisor;
     private volatile bool _accepting = true;
+    private long _lastReceivedTicks;
 
     public BridgeConnection(string clientId, MqttOptions options, MqttClientOptions clientOptions, TelemetryIngestor ingestor, BridgeMetrics metrics, ILogger logger)
     {
@@ -65,11 +67,37 @@ internal sealed class BridgeConnection : IAsyncDisposable
     public void Start() => _supervisor = Task.Run(SuperviseAsync);
 
     /// <summary>
-    /// Stops taking messages, lets in-flight ones finish and be acknowledged (up to the drain timeout), then
-    /// disconnects. Anything still unacknowledged stays with the broker and is redelivered.
+    /// Leaves the subscription group, finishes and acknowledges what the broker already sent (up to the drain
+    /// timeout), then disconnects. Anything still unacknowledged stays with the broker and is redelivered.
     /// </summary>
     public async Task DrainAsync(CancellationToken cancellationToken)
     {
+        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        timeout.CancelAfter(_options.DrainTimeout);
+
+        // No reconnects from here on: a reconnect would subscribe again and pull in new work.
+        await _supervising.CancelAsync();
+        if (_supervisor is not null)
+        {
+            await _supervisor.WaitAsync(TimeSpan.FromSeconds(5)).ContinueWith(_ => { }, TaskScheduler.Default);
+        }
+
+        // Unsubscribing first is what makes a drain lossless with shared subscriptions: the broker routes every new
+        // message to the group's other members, whereas a message it hands to this connection and never gets
+        // acknowledged would wait for this client id alone.
+        if (_client.IsConnected)
+        {
+            try
+            {
+                await _client.UnsubscribeAsync(new MqttClientUnsubscribeOptionsBuilder().WithTopicFilter(_filter).Build(), timeout.Token);
+                await WaitUntilQuietAsync(timeout.Token);
+            }
+            catch (Exception ex) when (ex is not OperationCanceledException || timeout.IsCancellationRequested)
+            {
+                _logger.LogWarning("Bridge connection {ClientId}: could not leave the subscription cleanly ({Error}); unacknowledged messages stay with the broker.", ClientId, ex.Message);
+            }
+        }
+
         _accepting = false;
         await _stopping.CancelAsync();
         foreach (var lane in _lanes)
@@ -77,8 +105,6 @@ internal sealed class BridgeConnection : IAsyncDisposable
             lane.Writer.TryComplete();
         }
 
-        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-        timeout.CancelAfter(_options.DrainTimeout);
         try
         {
             await Task.WhenAll(_workers).WaitAsync(timeout.Token);
@@ -87,11 +113,6 @@ internal sealed class BridgeConnection : IAsyncDisposable
         {
             _logger.LogWarning("Bridge connection {ClientId}: drain timed out with {InFlight} messages in flight; the broker will redeliver them.", ClientId, _options.MaxInFlightPerConnection - _inFlight.CurrentCount);
             await _abort.CancelAsync();
-        }
-
-        if (_supervisor is not null)
-        {
-            await _supervisor.WaitAsync(TimeSpan.FromSeconds(5)).ContinueWith(_ => { }, TaskScheduler.Default);
         }
 
         if (_client.IsConnected)
@@ -107,14 +128,28 @@ internal sealed class BridgeConnection : IAsyncDisposable
         }
     }
 
+    /// <summary>
+    /// After the unsubscribe, messages the broker routed here before it may still be on the wire. Done when nothing
+    /// is in flight and nothing has arrived for a short while.
+    /// </summary>
+    private async Task WaitUntilQuietAsync(CancellationToken cancellationToken)
+    {
+        var quiet = TimeSpan.FromMilliseconds(300);
+        while (_inFlight.CurrentCount < _options.MaxInFlightPerConnection || TimeSpan.FromMilliseconds(Environment.TickCount64 - Interlocked.Read(ref _lastReceivedTicks)) < quiet)
+        {
+            await Task.Delay(25, cancellationToken);
+        }
+    }
+
     public async ValueTask DisposeAsync()
     {
-        if (!_stopping.IsCancellationRequested)
+        if (!_supervising.IsCancellationRequested)
         {
             await DrainAsync(CancellationToken.None);
         }
 
         _client.Dispose();
+        _supervising.Dispose();
         _stopping.Dispose();
         _abort.Dispose();
         _inFlight.Dispose();
@@ -122,7 +157,7 @@ internal sealed class BridgeConnection : IAsyncDisposable
 
     private async Task SuperviseAsync()
     {
-        var token = _stopping.Token;
+        var token = _supervising.Token;
         var delay = _options.ReconnectMinDelay;
         var everConnected = false;
         while (!token.IsCancellationRequested)
@@ -177,10 +212,11 @@ internal sealed class BridgeConnection : IAsyncDisposable
         e.AutoAcknowledge = false;
         if (!_accepting)
         {
-            // Draining: leave it unacknowledged so the broker delivers it again, to this group's other members.
+            // Past the drain: left unacknowledged, the broker keeps it in this client's session and redelivers it.
             return;
         }
 
+        Interlocked.Exchange(ref _lastReceivedTicks, Environment.TickCount64);
         var topic = e.ApplicationMessage.Topic;
         var payload = e.ApplicationMessage.Payload.ToArray();
         _metrics.OnReceived();
