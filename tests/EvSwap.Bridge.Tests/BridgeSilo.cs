@@ -33,7 +33,10 @@ public sealed class BridgeSilo : IAsyncDisposable
     public TelemetryBridge Bridge => _app.Services.GetRequiredService<TelemetryBridge>();
     public IGrainFactory Grains => _app.Services.GetRequiredService<IGrainFactory>();
 
-    public static async Task<BridgeSilo> StartAsync(Mosquitto broker, string archivePath, params string[] extraArgs)
+    public static Task<BridgeSilo> StartAsync(Mosquitto broker, string archivePath, params string[] extraArgs) =>
+        StartAsync(broker.Port, archivePath, extraArgs);
+
+    public static async Task<BridgeSilo> StartAsync(int brokerPort, string archivePath, params string[] extraArgs)
     {
         var apiPort = FreePort.Next();
         string[] args =
@@ -41,7 +44,7 @@ public sealed class BridgeSilo : IAsyncDisposable
             $"--urls=http://127.0.0.1:{apiPort}",
             "--Mqtt:Mode=External",
             "--Mqtt:Host=127.0.0.1",
-            $"--Mqtt:Port={broker.Port}",
+            $"--Mqtt:Port={brokerPort}",
             "--Mqtt:ReconnectMaxDelay=00:00:01",
             $"--Orleans:SiloPort={FreePort.Next()}",
             $"--Orleans:GatewayPort={FreePort.Next()}",

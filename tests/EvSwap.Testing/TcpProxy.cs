@@ -1,0 +1,109 @@
+using System.Net;
+using System.Net.Sockets;
+
+namespace EvSwap.Testing;
+
+/// <summary>
+/// A loopback TCP proxy that can cut every connection through it and refuse new ones for a while: a network
+/// failure between one client and its broker, while the broker itself and its other clients carry on.
+/// </summary>
+public sealed class TcpProxy : IAsyncDisposable
+{
+    private readonly TcpListener _listener = new(IPAddress.Loopback, 0);
+    private readonly int _targetPort;
+    private readonly CancellationTokenSource _stop = new();
+    private readonly List<TcpClient> _open = [];
+    private readonly Task _accepting;
+    private volatile bool _down;
+
+    public TcpProxy(int targetPort)
+    {
+        _targetPort = targetPort;
+        _listener.Start();
+        Port = ((IPEndPoint)_listener.LocalEndpoint).Port;
+        _accepting = Task.Run(AcceptAsync);
+    }
+
+    public int Port { get; }
+
+    /// <summary>Drops every open connection; new ones are closed at once until <see cref="Restore"/>.</summary>
+    public void Cut()
+    {
+        _down = true;
+        lock (_open)
+        {
+            foreach (var c in _open)
+            {
+                c.Client.Close(0);
+            }
+
+            _open.Clear();
+        }
+    }
+
+    public void Restore() => _down = false;
+
+    public async ValueTask DisposeAsync()
+    {
+        await _stop.CancelAsync();
+        _listener.Stop();
+        Cut();
+        await _accepting.ContinueWith(_ => { }, TaskScheduler.Default);
+        _stop.Dispose();
+    }
+
+    private async Task AcceptAsync()
+    {
+        while (!_stop.IsCancellationRequested)
+        {
+            TcpClient inbound;
+            try
+            {
+                inbound = await _listener.AcceptTcpClientAsync(_stop.Token);
+            }
+            catch (Exception) when (_stop.IsCancellationRequested)
+            {
+                return;
+            }
+
+            if (_down)
+            {
+                inbound.Client.Close(0);
+                continue;
+            }
+
+            _ = Task.Run(() => PipeAsync(inbound));
+        }
+    }
+
+    private async Task PipeAsync(TcpClient inbound)
+    {
+        using var outbound = new TcpClient();
+        try
+        {
+            await outbound.ConnectAsync(IPAddress.Loopback, _targetPort);
+            lock (_open)
+            {
+                _open.Add(inbound);
+                _open.Add(outbound);
+            }
+
+            using var a = inbound.GetStream();
+            using var b = outbound.GetStream();
+            await Task.WhenAny(a.CopyToAsync(b, _stop.Token), b.CopyToAsync(a, _stop.Token));
+        }
+        catch (Exception)
+        {
+            // A cut or a closed peer ends the pipe; the client sees a dropped connection, which is the point.
+        }
+        finally
+        {
+            inbound.Dispose();
+            lock (_open)
+            {
+                _open.Remove(inbound);
+                _open.Remove(outbound);
+            }
+        }
+    }
+}
