@@ -46,8 +46,13 @@ internal sealed class BridgeConnection : IAsyncDisposable
         _inFlight = new SemaphoreSlim(options.MaxInFlightPerConnection);
         _client = new MqttClientFactory().CreateMqttClient();
         _client.ApplicationMessageReceivedAsync += OnMessageAsync;
-        _client.DisconnectedAsync += _ =>
+        _client.DisconnectedAsync += e =>
         {
+            if (e.ClientWasConnected)
+            {
+                _metrics.OnDisconnected();
+            }
+
             _disconnected.TrySetResult();
             return Task.CompletedTask;
         };
@@ -166,6 +171,7 @@ internal sealed class BridgeConnection : IAsyncDisposable
             {
                 _disconnected = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
                 var result = await _client.ConnectAsync(_clientOptions, token);
+                _metrics.OnConnected();
                 if (everConnected)
                 {
                     _metrics.OnReconnect();

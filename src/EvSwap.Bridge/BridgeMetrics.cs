@@ -24,6 +24,7 @@ public sealed class BridgeMetrics
     private long _duplicatesTotal;
     private long _reconnectsTotal;
     private long _inFlight;
+    private long _connected;
 
     public BridgeMetrics(IMeterFactory meterFactory)
     {
@@ -35,6 +36,7 @@ public sealed class BridgeMetrics
         _reconnects = meter.CreateCounter<long>("evswap.bridge.reconnects", "{connection}", "Broker reconnects after a lost connection.");
         _lag = meter.CreateHistogram<double>("evswap.bridge.lag", "ms", "Receive time minus station time.");
         meter.CreateObservableUpDownCounter("evswap.bridge.in_flight", () => Interlocked.Read(ref _inFlight), "{message}", "Messages received and not yet acknowledged.");
+        meter.CreateObservableUpDownCounter("evswap.bridge.connected", () => Interlocked.Read(ref _connected), "{connection}", "Broker connections currently up; below Mqtt:Connections means a link is down.");
     }
 
     public long Received => Interlocked.Read(ref _receivedTotal);
@@ -42,6 +44,7 @@ public sealed class BridgeMetrics
     public long Duplicates => Interlocked.Read(ref _duplicatesTotal);
     public long Reconnects => Interlocked.Read(ref _reconnectsTotal);
     public long InFlight => Interlocked.Read(ref _inFlight);
+    public long Connected => Interlocked.Read(ref _connected);
     public long Rejected => _rejectedByReason.Values.Sum();
 
     public IReadOnlyDictionary<RejectReason, long> RejectedByReason => _rejectedByReason.ToDictionary();
@@ -77,6 +80,10 @@ public sealed class BridgeMetrics
             _rejected.Add(1, new KeyValuePair<string, object?>("reason", reason.ToString()));
         }
     }
+
+    public void OnConnected() => Interlocked.Increment(ref _connected);
+
+    public void OnDisconnected() => Interlocked.Decrement(ref _connected);
 
     public void OnReconnect()
     {

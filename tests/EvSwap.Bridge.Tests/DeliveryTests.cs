@@ -88,6 +88,12 @@ public sealed class DeliveryTests : IAsyncLifetime
             {
                 network.Cut();
                 await Eventually.GetAsync(() => Task.FromResult(silo.Bridge.ConnectedCount), n => n == 0);
+
+                // A silo without its broker link is not ready, and the metric shows the link down.
+                using var ready = await silo.Http.GetAsync("/health/ready");
+                Assert.Equal(System.Net.HttpStatusCode.ServiceUnavailable, ready.StatusCode);
+                Assert.Contains("0 of 1 broker connections up", await ready.Content.ReadAsStringAsync());
+                Assert.Equal(0, silo.Metrics.Connected);
             }
 
             if (seq == 20)
@@ -108,6 +114,7 @@ public sealed class DeliveryTests : IAsyncLifetime
         }
 
         Assert.True(silo.Metrics.Reconnects >= 1);
+        Assert.Equal(1, silo.Metrics.Connected);
         await publisher.DisconnectAsync();
     }
 

@@ -107,7 +107,22 @@ public sealed class SharedSubscriptionClusterTests : IAsyncLifetime
         Assert.Equal(2, b.Bridge.ConnectedCount);
 
         using var publisher = await Stations.ConnectAsync(_broker.Port, "share-publisher", _stationTls);
+        long maxInFlight = 0;
+        using var sampling = new CancellationTokenSource();
+        var sampler = Task.Run(async () =>
+        {
+            while (!sampling.IsCancellationRequested)
+            {
+                maxInFlight = Math.Max(maxInFlight, Math.Max(a.Metrics.InFlight, b.Metrics.InFlight));
+                await Task.Delay(1);
+            }
+        });
         await PublishRoundsAsync(publisher, () => a.Processed + b.Processed, 1, MessagesPerStation);
+        await sampling.CancelAsync();
+        await sampler;
+
+        // The broker never had more unacknowledged messages out to a silo than its connections' receive maximum.
+        Assert.InRange(maxInFlight, 1, 2 * 100);
 
         // The broker spread the group's messages over both silos; neither did all the work.
         const int total = StationCount * MessagesPerStation;
