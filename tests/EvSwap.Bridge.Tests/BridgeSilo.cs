@@ -1,6 +1,5 @@
 using System.Net.Http.Json;
 using System.Text.Json;
-using EvSwap.Archive;
 using EvSwap.Bridge;
 using EvSwap.Contracts;
 using EvSwap.Testing;
@@ -128,39 +127,7 @@ public static class Stations
         Assert.True(result.IsSuccess, $"broker refused a publish: {result.ReasonCode}");
     }
 
-    /// <summary>Every archived telemetry message as (station, boot, seq), read from the files the silos wrote.</summary>
-    public static async Task<List<(string Station, long Boot, long Seq)>> ReadArchiveAsync(string archivePath)
-    {
-        var store = new FileSystemArchiveStore(archivePath);
-        var result = new List<(string, long, long)>();
-        await foreach (var key in store.ListAsync(ArchiveKeys.TelemetryRoot, default))
-        {
-            foreach (var m in ArchiveCodec.DecodeBatch((await store.GetAsync(key, default))!))
-            {
-                using var doc = JsonDocument.Parse(m.Payload);
-                result.Add((doc.RootElement.GetProperty("stationId").GetString()!, doc.RootElement.GetProperty("boot").GetInt64(), doc.RootElement.GetProperty("seq").GetInt64()));
-            }
-        }
+    public static Task<List<(string Station, long Boot, long Seq)>> ReadArchiveAsync(string archivePath) => ArchiveContents.TelemetryAsync(archivePath);
 
-        return result;
-    }
-
-    /// <summary>Every dead letter's topic and reasons.</summary>
-    public static async Task<List<(string Topic, string[] Reasons)>> ReadRejectedAsync(string archivePath)
-    {
-        var store = new FileSystemArchiveStore(archivePath);
-        var result = new List<(string, string[])>();
-        await foreach (var key in store.ListAsync(ArchiveKeys.RejectedRoot, default))
-        {
-            foreach (var line in ArchiveCodec.DecodeRejected((await store.GetAsync(key, default))!))
-            {
-                using (line)
-                {
-                    result.Add((line.RootElement.GetProperty("topic").GetString()!, [.. line.RootElement.GetProperty("reasons").EnumerateArray().Select(r => r.GetString()!)]));
-                }
-            }
-        }
-
-        return result;
-    }
+    public static Task<List<(string Topic, string[] Reasons)>> ReadRejectedAsync(string archivePath) => ArchiveContents.RejectedAsync(archivePath);
 }

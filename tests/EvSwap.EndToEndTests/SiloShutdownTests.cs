@@ -87,16 +87,7 @@ public class SiloShutdownTests
             Assert.True(log.IndexOf("MQTT bridge draining", StringComparison.Ordinal) < log.IndexOf("MQTT bridge stopped", StringComparison.Ordinal), log);
 
             // Every accepted message was flushed to the archive on the way down...
-            var store = new EvSwap.Archive.FileSystemArchiveStore(archive);
-            var archived = new List<(string, long)>();
-            await foreach (var key in store.ListAsync(EvSwap.Archive.ArchiveKeys.TelemetryRoot, default))
-            {
-                foreach (var m in EvSwap.Archive.ArchiveCodec.DecodeBatch((await store.GetAsync(key, default))!))
-                {
-                    using var doc = JsonDocument.Parse(m.Payload);
-                    archived.Add((doc.RootElement.GetProperty("stationId").GetString()!, doc.RootElement.GetProperty("seq").GetInt64()));
-                }
-            }
+            var archived = (await ArchiveContents.TelemetryAsync(archive)).Select(m => (m.Station, m.Seq)).ToList();
 
             Assert.Equal(ids.SelectMany(id => Enumerable.Range(1, 25).Select(seq => (id, (long)seq))).ToHashSet(), archived.ToHashSet());
             Assert.Equal(archived.Count, archived.Distinct().Count());
