@@ -1,5 +1,6 @@
 using Microsoft.Extensions.DependencyInjection;
-using Orleans.Configuration;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Orleans.Runtime.Hosting;
 using Orleans.Storage;
 
 namespace EvSwap.Grains;
@@ -7,15 +8,17 @@ namespace EvSwap.Grains;
 public static class GrainsSiloBuilderExtensions
 {
     /// <summary>
-    /// In-memory grain storage for the local profile and tests. State is kept with Orleans' own serializer (the
-    /// types carry [Id]s for version tolerance) rather than the default Newtonsoft JSON, which cannot round-trip
+    /// In-memory grain storage for the local profile and tests: state lives as long as the process. It is stored with
+    /// Orleans' own serializer (the types carry [Id]s for version tolerance) rather than JSON, which cannot round-trip
     /// every state type (DateOnly, read-only collections in records).
     /// </summary>
     public static ISiloBuilder AddStationMemoryStorage(this ISiloBuilder silo)
     {
-        silo.AddMemoryGrainStorage(StationGrain.StorageName);
-        silo.Services.AddOptions<MemoryGrainStorageOptions>(StationGrain.StorageName)
-            .Configure<IServiceProvider>((o, sp) => o.GrainStorageSerializer = ActivatorUtilities.CreateInstance<OrleansGrainStorageSerializer>(sp));
+        silo.Services.TryAddSingleton<InProcessStateStore>();
+        silo.Services.AddGrainStorage(StationGrain.StorageName, (sp, name) => new InProcessGrainStorage(
+            name,
+            sp.GetRequiredService<InProcessStateStore>(),
+            ActivatorUtilities.CreateInstance<OrleansGrainStorageSerializer>(sp)));
         return silo;
     }
 }

@@ -176,7 +176,9 @@ public sealed class StationGrain : Grain, IStationGrain
             await PersistAsync(now);
         }
 
-        if (_indexDirty)
+        // When the silo itself stops, index shards are stopping too and the push would fail; the station's next
+        // message, wherever it reactivates, refreshes its entry within Station:IndexRefreshInterval.
+        if (_indexDirty && reason.ReasonCode != DeactivationReasonCode.ShuttingDown)
         {
             await PushIndexAsync(now);
         }

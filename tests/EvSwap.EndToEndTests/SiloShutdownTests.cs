@@ -86,6 +86,9 @@ public class SiloShutdownTests
             var log = output.ToString();
             Assert.True(log.IndexOf("MQTT bridge draining", StringComparison.Ordinal) < log.IndexOf("MQTT bridge stopped", StringComparison.Ordinal), log);
 
+            // An orderly stop logs no errors: an operator reading the task's last lines should see nothing to chase.
+            Assert.DoesNotContain("fail:", log);
+
             // Every accepted message was flushed to the archive on the way down...
             var archived = (await ArchiveContents.TelemetryAsync(archive)).Select(m => (m.Station, m.Seq)).ToList();
 

@@ -7,10 +7,12 @@ using Orleans.TestingHost;
 
 namespace EvSwap.GrainTests;
 
-/// <summary>Two in-process silos sharing memory grain storage and one file-system archive directory.</summary>
+/// <summary>Two in-process silos sharing in-process grain storage and one file-system archive directory.</summary>
 public sealed class ClusterFixture : IAsyncLifetime
 {
-    // Silo configurators are created by type, so the archive root is handed over through a static.
+    // Silo configurators are created by type, so the archive root and the state store are handed over through
+    // statics. Both silos share one store, as real silos share one table.
+    internal static readonly InProcessStateStore State = new();
     internal static readonly string ArchiveRoot = Path.Combine(Path.GetTempPath(), "evswap-grains-" + Guid.NewGuid().ToString("N"));
 
     public TestCluster Cluster { get; private set; } = null!;
@@ -60,6 +62,7 @@ public sealed class ClusterFixture : IAsyncLifetime
     {
         public void Configure(ISiloBuilder siloBuilder)
         {
+            siloBuilder.Services.AddSingleton(State);
             siloBuilder.AddStationMemoryStorage();
             siloBuilder.ConfigureServices(services =>
             {
