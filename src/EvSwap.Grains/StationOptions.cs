@@ -8,9 +8,11 @@ public sealed class StationOptions : IValidatableObject
 
     /// <summary>
     /// Write-behind: state is written on a swap, fault or alert change, else at most this often. Every message is a
-    /// full snapshot, so the live view heals itself after a crash; only counters depend on this.
+    /// full snapshot, so the live view heals itself after a crash, and counters past the stored watermark are
+    /// replayed from the archive on activation. Five minutes keeps a station reporting every 5 s at about 0.025
+    /// DynamoDB writes per message (one periodic write per 60 messages plus its swaps); one minute would be 0.09.
     /// </summary>
-    public TimeSpan StatePersistInterval { get; set; } = TimeSpan.FromMinutes(1);
+    public TimeSpan StatePersistInterval { get; set; } = TimeSpan.FromMinutes(5);
 
     /// <summary>A station with no message for this long is offline (three times the expected 5 s interval).</summary>
     public TimeSpan OfflineAfter { get; set; } = TimeSpan.FromSeconds(15);
@@ -35,7 +37,7 @@ public sealed class StationOptions : IValidatableObject
     {
         if (StatePersistInterval <= TimeSpan.Zero)
         {
-            yield return new($"Station:StatePersistInterval must be positive, for example 00:01:00 (is {StatePersistInterval}).");
+            yield return new($"Station:StatePersistInterval must be positive, for example 00:05:00 (is {StatePersistInterval}).");
         }
 
         if (OfflineAfter <= TimeSpan.Zero)
