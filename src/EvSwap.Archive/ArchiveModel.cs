@@ -2,12 +2,18 @@ using EvSwap.Contracts;
 
 namespace EvSwap.Archive;
 
-/// <summary>Consecutive accepted messages of one station, one boot and one UTC date: exactly one archive object.</summary>
-public sealed record TelemetryBatch(string StationId, long Boot, DateOnly Date, IReadOnlyList<BufferedMessage> Messages)
+/// <summary>
+/// Consecutive accepted messages of one station, one boot and one UTC date, encoded and ready to be exactly one
+/// archive object. Only the encoded content is kept, not the messages: a batch waits in memory until it is written.
+/// </summary>
+/// <param name="Content">gzip NDJSON, possibly several gzip members one after another (still one valid .gz file).</param>
+/// <param name="RawBytes">The payloads' size as received, which the batching thresholds and the backlog bound count.</param>
+public sealed record TelemetryBatch(string StationId, long Boot, DateOnly Date, long FirstSeq, long LastSeq, int Count, long RawBytes, byte[] Content)
 {
-    public long FirstSeq => Messages[0].Seq;
-    public long LastSeq => Messages[^1].Seq;
     public string Key => ArchiveKeys.Batch(StationId, Date, Boot, FirstSeq, LastSeq);
+
+    public static TelemetryBatch FromMessages(string stationId, long boot, DateOnly date, IReadOnlyList<BufferedMessage> messages) =>
+        new(stationId, boot, date, messages[0].Seq, messages[^1].Seq, messages.Count, messages.Sum(m => (long)m.Payload.Length), ArchiveCodec.EncodeBatch(messages));
 }
 
 /// <summary>An accepted message held in memory until its batch is written; the payload stays as received.</summary>

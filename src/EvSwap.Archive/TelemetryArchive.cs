@@ -8,7 +8,7 @@ public sealed class TelemetryArchive(IArchiveStore store)
     public IArchiveStore Store => store;
 
     public Task WriteBatchAsync(TelemetryBatch batch, CancellationToken cancellationToken = default) =>
-        store.PutAsync(batch.Key, ArchiveCodec.EncodeBatch(batch.Messages), cancellationToken);
+        store.PutAsync(batch.Key, batch.Content, cancellationToken);
 
     public Task WriteRejectedAsync(string siloId, IReadOnlyList<RejectedMessage> messages, CancellationToken cancellationToken = default) =>
         store.PutAsync(ArchiveKeys.Rejected(siloId, messages[0].ReceivedAt), ArchiveCodec.EncodeRejected(messages), cancellationToken);
@@ -39,16 +39,12 @@ public sealed class TelemetryArchive(IArchiveStore store)
     }
 
     /// <summary>Every message of the batches as archived messages, with (boot, seq, ts) read from each payload.</summary>
-    public async Task<List<ArchivedMessage>> ReadMessagesAsync(BatchRef batch, CancellationToken cancellationToken = default)
-    {
-        var stored = await ReadBatchAsync(batch, cancellationToken);
-        var result = new List<ArchivedMessage>(stored.Count);
-        foreach (var m in stored)
-        {
-            var parsed = System.Text.Json.JsonSerializer.Deserialize(m.Payload, TelemetryJsonContext.Default.TelemetryMessage)!;
-            result.Add(new ArchivedMessage(parsed.Boot, parsed.Seq, parsed.Ts, m.ReceivedAt, System.Text.Encoding.UTF8.GetString(m.Payload)));
-        }
+    public async Task<List<ArchivedMessage>> ReadMessagesAsync(BatchRef batch, CancellationToken cancellationToken = default) =>
+        [.. (await ReadBatchAsync(batch, cancellationToken)).Select(ToArchived)];
 
-        return result;
+    public static ArchivedMessage ToArchived(StoredMessage message)
+    {
+        var parsed = System.Text.Json.JsonSerializer.Deserialize(message.Payload, TelemetryJsonContext.Default.TelemetryMessage)!;
+        return new ArchivedMessage(parsed.Boot, parsed.Seq, parsed.Ts, message.ReceivedAt, System.Text.Encoding.UTF8.GetString(message.Payload));
     }
 }

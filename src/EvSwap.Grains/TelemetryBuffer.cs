@@ -9,42 +9,67 @@ namespace EvSwap.Grains;
 /// and one date partition, and its key stays a pure function of its content). Sealed batches wait in order
 /// until the archive has them: a failed write keeps them here, never drops them.
 /// </summary>
+/// <remarks>
+/// At one message per 5 s a batch collects for 20 minutes, 240 snapshots of ~1.6 KB, per station. Held raw that is
+/// ~400 KB per station; so the open batch is compressed every <see cref="ChunkMessages"/> messages into a gzip member
+/// of its object (snapshots of one station repeat each other and shrink many times), and only the last few messages
+/// stay raw. Concatenated gzip members are one valid .gz object, which gunzip, .NET and Athena read whole.
+/// </remarks>
 public sealed class TelemetryBuffer(ArchiveOptions options)
 {
+    public const int ChunkMessages = 16;
+
     private readonly Queue<TelemetryBatch> _sealed = new();
-    private List<BufferedMessage> _open = [];
+    private readonly List<byte[]> _chunks = [];
+    private readonly List<BufferedMessage> _tail = [];
     private string? _stationId;
+    private long _openBoot;
     private DateOnly _openDate;
     private DateTimeOffset _openedAt;
-    private int _openBytes;
+    private long _firstSeq;
+    private long _lastSeq;
+    private int _openCount;
+    private long _openBytes;
     private long _sealedBytes;
 
-    public int OpenCount => _open.Count;
+    public int OpenCount => _openCount;
     public int SealedCount => _sealed.Count;
 
-    /// <summary>Raw bytes held in memory, open and sealed; the grain refuses new messages when this passes the bound.</summary>
+    /// <summary>Raw bytes not yet archived, open and sealed; the grain refuses new messages when this passes the bound.</summary>
     public long PendingBytes => _openBytes + _sealedBytes;
+
+    /// <summary>What the buffer occupies in memory: compressed chunks and sealed batches, plus the raw tail.</summary>
+    public long HeldBytes => _chunks.Sum(c => (long)c.Length) + _tail.Sum(m => (long)m.Payload.Length) + _sealed.Sum(b => (long)b.Content.Length);
 
     public bool HasSealed => _sealed.Count > 0;
 
     public void Add(string stationId, BufferedMessage message, DateTimeOffset now)
     {
         var date = DateOnly.FromDateTime(message.Ts.UtcDateTime);
-        if (_open.Count > 0 && (message.Boot != _open[0].Boot || date != _openDate))
+        if (_openCount > 0 && (message.Boot != _openBoot || date != _openDate))
         {
             Seal();
         }
 
-        if (_open.Count == 0)
+        if (_openCount == 0)
         {
             _stationId = stationId;
+            _openBoot = message.Boot;
             _openDate = date;
             _openedAt = now;
+            _firstSeq = message.Seq;
         }
 
-        _open.Add(message);
+        _tail.Add(message);
+        _lastSeq = message.Seq;
+        _openCount++;
         _openBytes += message.Payload.Length;
-        if (_open.Count >= options.MaxBatchMessages || _openBytes >= options.MaxBatchBytes)
+        if (_tail.Count >= ChunkMessages)
+        {
+            CompressTail();
+        }
+
+        if (_openCount >= options.MaxBatchMessages || _openBytes >= options.MaxBatchBytes)
         {
             Seal();
         }
@@ -53,7 +78,7 @@ public sealed class TelemetryBuffer(ArchiveOptions options)
     /// <summary>Seals the open batch when it has waited <see cref="ArchiveOptions.MaxBatchAge"/>.</summary>
     public void SealIfOlderThanMaxAge(DateTimeOffset now)
     {
-        if (_open.Count > 0 && now - _openedAt >= options.MaxBatchAge)
+        if (_openCount > 0 && now - _openedAt >= options.MaxBatchAge)
         {
             Seal();
         }
@@ -61,14 +86,17 @@ public sealed class TelemetryBuffer(ArchiveOptions options)
 
     public void Seal()
     {
-        if (_open.Count == 0)
+        if (_openCount == 0)
         {
             return;
         }
 
-        _sealed.Enqueue(new TelemetryBatch(_stationId!, _open[0].Boot, _openDate, _open));
+        CompressTail();
+        var content = _chunks.Count == 1 ? _chunks[0] : [.. _chunks.SelectMany(c => c)];
+        _sealed.Enqueue(new TelemetryBatch(_stationId!, _openBoot, _openDate, _firstSeq, _lastSeq, _openCount, _openBytes, content));
         _sealedBytes += _openBytes;
-        _open = [];
+        _chunks.Clear();
+        _openCount = 0;
         _openBytes = 0;
     }
 
@@ -78,22 +106,33 @@ public sealed class TelemetryBuffer(ArchiveOptions options)
     public void CompleteSealed()
     {
         var batch = _sealed.Dequeue();
-        _sealedBytes -= batch.Messages.Sum(m => (long)m.Payload.Length);
+        _sealedBytes -= batch.RawBytes;
     }
 
     /// <summary>Everything not yet archived, oldest first, for history queries.</summary>
     public IReadOnlyList<ArchivedMessage> Snapshot()
     {
-        var result = new List<ArchivedMessage>(_open.Count);
+        var result = new List<ArchivedMessage>(_openCount);
         foreach (var batch in _sealed)
         {
-            result.AddRange(batch.Messages.Select(ToArchived));
+            result.AddRange(ArchiveCodec.DecodeBatch(batch.Content).Select(TelemetryArchive.ToArchived));
         }
 
-        result.AddRange(_open.Select(ToArchived));
+        foreach (var chunk in _chunks)
+        {
+            result.AddRange(ArchiveCodec.DecodeBatch(chunk).Select(TelemetryArchive.ToArchived));
+        }
+
+        result.AddRange(_tail.Select(m => new ArchivedMessage(m.Boot, m.Seq, m.Ts, m.ReceivedAt, System.Text.Encoding.UTF8.GetString(m.Payload))));
         return result;
     }
 
-    private static ArchivedMessage ToArchived(BufferedMessage m) =>
-        new(m.Boot, m.Seq, m.Ts, m.ReceivedAt, System.Text.Encoding.UTF8.GetString(m.Payload));
+    private void CompressTail()
+    {
+        if (_tail.Count > 0)
+        {
+            _chunks.Add(ArchiveCodec.EncodeBatch(_tail));
+            _tail.Clear();
+        }
+    }
 }

@@ -36,6 +36,12 @@ public sealed class S3ArchiveStoreTests : IAsyncLifetime
 
     private static TelemetryBatch Batch(string station, long first, int count, long boot = 1)
     {
+        var messages = Messages(station, first, count, boot);
+        return TelemetryBatch.FromMessages(station, boot, DateOnly.FromDateTime(messages[0].Ts.UtcDateTime), messages);
+    }
+
+    private static List<BufferedMessage> Messages(string station, long first, int count, long boot = 1)
+    {
         var ts = new DateTimeOffset(2026, 11, 24, 18, 0, 0, TimeSpan.Zero);
         var messages = Enumerable.Range(0, count).Select(i =>
         {
@@ -43,7 +49,7 @@ public sealed class S3ArchiveStoreTests : IAsyncLifetime
             var payload = Encoding.UTF8.GetBytes($$"""{"schema":"evswap.telemetry.v1","stationId":"{{station}}","boot":{{boot}},"seq":{{seq}},"ts":"{{ts.AddSeconds(seq):O}}","slots":[{"slot":1,"state":"empty"}]}""");
             return new BufferedMessage(boot, seq, ts.AddSeconds(seq), ts.AddSeconds(seq + 0.1), payload);
         }).ToList();
-        return new TelemetryBatch(station, boot, DateOnly.FromDateTime(ts.UtcDateTime), messages);
+        return messages;
     }
 
     [Fact]
@@ -55,11 +61,11 @@ public sealed class S3ArchiveStoreTests : IAsyncLifetime
         await archive.WriteBatchAsync(batch);
 
         Assert.Equal("telemetry/v1/station=st-7/date=2026-11-24/1-100-149.ndjson.gz", batch.Key);
-        Assert.Equal(ArchiveCodec.EncodeBatch(batch.Messages), await _store.GetAsync(batch.Key, default));
+        Assert.Equal(batch.Content, await _store.GetAsync(batch.Key, default));
         var listed = Assert.Single(await archive.ListBatchesAsync("st-7", batch.Date, batch.Date));
         var read = await archive.ReadMessagesAsync(listed);
         Assert.Equal(Enumerable.Range(100, 50).Select(i => (long)i), read.Select(m => m.Seq));
-        Assert.Equal(batch.Messages.Select(m => Encoding.UTF8.GetString(m.Payload)), read.Select(m => m.Payload));
+        Assert.Equal(Messages("st-7", 100, 50).Select(m => Encoding.UTF8.GetString(m.Payload)), read.Select(m => m.Payload));
     }
 
     [Fact]

@@ -87,7 +87,7 @@ public class StationGrainTests(ClusterFixture fixture)
         var id = NewStation();
         var earlier = Enumerable.Range(1, 3).Select(seq => ClusterFixture.Envelope(id, seq, events: seq == 2 ? [new StationEvent { Type = EventTypes.Swap, SlotIn = 2, SlotOut = 1 }] : null)).ToList();
         var date = DateOnly.FromDateTime(earlier[0].Message.Ts.UtcDateTime);
-        await fixture.Archive.WriteBatchAsync(new TelemetryBatch(id, 1, date,
+        await fixture.Archive.WriteBatchAsync(TelemetryBatch.FromMessages(id, 1, date,
             [.. earlier.Select(e => new BufferedMessage(e.Message.Boot, e.Message.Seq, e.Message.Ts, e.ReceivedAt, e.Payload))]));
 
         var grain = fixture.Grains.GetGrain<IStationGrain>(id);

@@ -1,4 +1,7 @@
+using System.IO.Compression;
+using System.Text;
 using EvSwap.Archive;
+using EvSwap.Contracts;
 using EvSwap.Grains;
 
 namespace EvSwap.UnitTests;
@@ -7,8 +10,25 @@ public class TelemetryBufferTests
 {
     private static readonly DateTimeOffset T0 = new(2026, 11, 24, 12, 0, 0, TimeSpan.Zero);
 
-    private static BufferedMessage Msg(long seq, long boot = 1, int bytes = 100, DateTimeOffset? ts = null) =>
-        new(boot, seq, ts ?? T0.AddSeconds(seq), T0.AddSeconds(seq), new byte[bytes]);
+    /// <summary>A minimal valid payload padded with JSON whitespace to exactly <paramref name="bytes"/>.</summary>
+    private static BufferedMessage Msg(long seq, long boot = 1, int bytes = 100, DateTimeOffset? ts = null)
+    {
+        var at = ts ?? T0.AddSeconds(seq);
+        var json = $$"""{"stationId":"st-1","boot":{{boot}},"seq":{{seq}},"ts":"{{at:O}}"}""";
+        return new(boot, seq, at, at, Encoding.UTF8.GetBytes(json.PadRight(bytes)));
+    }
+
+    /// <summary>A realistic snapshot: 16 slots whose readings move a little from one message to the next.</summary>
+    private static BufferedMessage Snapshot(long seq)
+    {
+        var message = Samples.Message(stationId: "st-1", boot: 1, seq: seq, ts: T0.AddSeconds(5 * seq), slots:
+            [.. Enumerable.Range(1, 16).Select(slot => new SlotReading
+            {
+                Slot = slot, State = SlotStates.Charging, BatteryId = $"bat-{slot * 7919 % 100000:D6}",
+                SocPct = Math.Round(20 + (slot * 5 + seq * 0.3) % 80, 1), TempC = Math.Round(25 + (slot + seq * 0.1) % 15, 1), SohPct = 90 + slot % 8, Cycles = 300 + slot * 11,
+            })]);
+        return new(1, seq, message.Ts, message.Ts.AddMilliseconds(40), Samples.Json(message));
+    }
 
     private static TelemetryBuffer Buffer(int messages = 100, int bytes = 1 << 20, TimeSpan? age = null) =>
         new(new ArchiveOptions { MaxBatchMessages = messages, MaxBatchBytes = bytes, MaxBatchAge = age ?? TimeSpan.FromMinutes(20) });
@@ -94,5 +114,41 @@ public class TelemetryBufferTests
         }
 
         Assert.Equal([1L, 2L, 3L], buffer.Snapshot().Select(m => m.Seq));
+    }
+
+    [Fact]
+    public void The_open_batch_is_held_compressed_in_chunks_and_its_snapshot_returns_every_payload_unchanged()
+    {
+        var buffer = Buffer(messages: 500);
+        var messages = Enumerable.Range(1, 240).Select(seq => Snapshot(seq)).ToList();
+        foreach (var m in messages)
+        {
+            buffer.Add("st-1", m, T0);
+        }
+
+        // Memory held is a fraction of the raw bytes that the bound still counts.
+        Assert.Equal(messages.Sum(m => (long)m.Payload.Length), buffer.PendingBytes);
+        Assert.True(buffer.HeldBytes * 4 < buffer.PendingBytes, $"held {buffer.HeldBytes} of {buffer.PendingBytes} raw bytes");
+        Assert.Equal(messages.Select(m => Encoding.UTF8.GetString(m.Payload)), buffer.Snapshot().Select(m => m.Payload));
+        Assert.Equal(messages.Select(m => m.Seq), buffer.Snapshot().Select(m => m.Seq));
+    }
+
+    [Fact]
+    public void A_batch_sealed_from_several_chunks_is_one_gzip_object_with_every_message_in_order()
+    {
+        var buffer = Buffer(messages: 50);
+        var messages = Enumerable.Range(1, 50).Select(seq => Snapshot(seq)).ToList();
+        foreach (var m in messages)
+        {
+            buffer.Add("st-1", m, T0);
+        }
+
+        var batch = buffer.PeekSealed();
+        Assert.Equal((1L, 50L, 50, "telemetry/v1/station=st-1/date=2026-11-24/1-1-50.ndjson.gz"), (batch.FirstSeq, batch.LastSeq, batch.Count, batch.Key));
+
+        // A plain gunzip of the whole object reads through every member: one line per message.
+        using var gunzip = new StreamReader(new GZipStream(new MemoryStream(batch.Content), CompressionMode.Decompress));
+        Assert.Equal(50, gunzip.ReadToEnd().Split('\n', StringSplitOptions.RemoveEmptyEntries).Length);
+        Assert.Equal(messages.Select(m => Encoding.UTF8.GetString(m.Payload)), ArchiveCodec.DecodeBatch(batch.Content).Select(m => Encoding.UTF8.GetString(m.Payload)));
     }
 }
