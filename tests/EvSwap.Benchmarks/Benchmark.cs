@@ -32,7 +32,7 @@ public sealed record BenchOptions
 /// <summary>Every figure of issue 6 (and the Measure sections of issues 4 and 5), in one run.</summary>
 public sealed class Benchmark(BenchOptions options, Report report)
 {
-    public static readonly string[] AllScenarios = ["ceiling", "e2e", "aws", "bridge"];
+    public static readonly string[] AllScenarios = ["ceiling", "e2e", "aws", "serverless", "bridge"];
 
     private const string Mqttnet = "1a";
     private const string Mosquitto = "1b";
@@ -51,6 +51,7 @@ public sealed class Benchmark(BenchOptions options, Report report)
                 "ceiling" => CeilingAsync(cancellationToken),
                 "e2e" => EndToEndAsync(cancellationToken),
                 "aws" => AwsAsync(cancellationToken),
+                "serverless" => ServerlessAsync(cancellationToken),
                 _ => BridgeAsync(cancellationToken),
             });
             Console.WriteLine($"   {scenario} took {clock.Elapsed.TotalSeconds:N0} s");
@@ -191,26 +192,51 @@ public sealed class Benchmark(BenchOptions options, Report report)
 
     // ---- 2, 3, 5. DynamoDB and S3 requests per message, the serverless design, history --------------------------
 
-    private async Task AwsAsync(CancellationToken ct)
+    /// <summary>dynalite and s3rver, each behind a counting proxy, and the silo settings that point at the proxies.</summary>
+    private sealed class AwsStandIns : IAsyncDisposable
     {
-        await using var dynalite = await StandIns.StartDynaliteAsync();
-        var s3Dir = Path.Combine(options.WorkDir, "s3rver");
-        await using var s3rver = await StandIns.StartS3rverAsync(s3Dir);
-        await using var dynamo = new CountingProxy(dynalite.Port);
-        await using var s3 = new CountingProxy(s3rver.Port);
-        string[] Aws(params string[] extra) =>
+        private StandInProcess _dynalite = null!;
+        private StandInProcess _s3rver = null!;
+
+        public CountingProxy Dynamo { get; private set; } = null!;
+        public CountingProxy S3 { get; private set; } = null!;
+        public int S3rverPort => _s3rver.Port;
+
+        public static async Task<AwsStandIns> StartAsync(string directory)
+        {
+            var s = new AwsStandIns { _dynalite = await StandIns.StartDynaliteAsync(), _s3rver = await StandIns.StartS3rverAsync(directory) };
+            s.Dynamo = new CountingProxy(s._dynalite.Port);
+            s.S3 = new CountingProxy(s._s3rver.Port);
+            return s;
+        }
+
+        public string[] Settings(params string[] extra) =>
         [
-            "GrainStorage:Provider=DynamoDB", $"DynamoDB:ServiceUrl=http://127.0.0.1:{dynamo.Port}", "DynamoDB:Region=us-east-1", "DynamoDB:CreateIfNotExists=true",
-            "Archive:Provider=S3", $"S3:ServiceUrl=http://127.0.0.1:{s3.Port}", "S3:Bucket=evswap-bench", "S3:Region=us-east-1", "S3:CreateBucketIfNotExists=true",
+            "GrainStorage:Provider=DynamoDB", $"DynamoDB:ServiceUrl=http://127.0.0.1:{Dynamo.Port}", "DynamoDB:Region=us-east-1", "DynamoDB:CreateIfNotExists=true",
+            "Archive:Provider=S3", $"S3:ServiceUrl=http://127.0.0.1:{S3.Port}", "S3:Bucket=evswap-bench", "S3:Region=us-east-1", "S3:CreateBucketIfNotExists=true",
             .. extra,
         ];
+
+        public async ValueTask DisposeAsync()
+        {
+            await Dynamo.DisposeAsync();
+            await S3.DisposeAsync();
+            await _dynalite.DisposeAsync();
+            await _s3rver.DisposeAsync();
+        }
+    }
+
+    private async Task AwsAsync(CancellationToken ct)
+    {
+        await using var aws = await AwsStandIns.StartAsync(Path.Combine(options.WorkDir, "s3rver-evswap"));
+        var (dynamo, s3) = (aws.Dynamo, aws.S3);
 
         // EvSwap with its defaults, stations at the production rate of one message per 5 s, in real time: the state
         // write-behind interval (1 min) only shows over minutes. Counted from t=30 s over whole minutes, so the
         // activation writes of the first seconds are outside the window and the periodic writes fall in it evenly.
         var stations = options.Quick ? 1_000 : 2_000;
         var minutes = options.Quick ? 1 : 2;
-        await using (var silo = await SiloProcess.StartAsync("aws-evswap", options.WorkDir, Aws()))
+        await using (var silo = await SiloProcess.StartAsync("aws-evswap", options.WorkDir, aws.Settings()))
         {
             var runTask = LoadAsync(silo.MqttPort, stations, null, TimeSpan.FromSeconds(30 + 60 * minutes + 2), "rt-", ct, interval: TimeSpan.FromSeconds(5));
             await Task.Delay(TimeSpan.FromSeconds(30), ct);
@@ -236,7 +262,7 @@ public sealed class Benchmark(BenchOptions options, Report report)
             }
 
             var dayPuts = s3.Snapshot().GetValueOrDefault("PUT") - pBefore.GetValueOrDefault("PUT");
-            var (objects, bytes) = await ListAsync(s3rver.Port, "telemetry/v1/station=day-00000/", ct);
+            var (objects, bytes) = await ListAsync(aws.S3rverPort, "telemetry/v1/station=day-00000/", ct);
             report.Add(new Row("5a", $"S3 PUTs per message, default batching (500 msgs / 1 MB / 20 min), one station, {day.Published:N0} msgs (counting proxy)",
                 dayPuts / (double)day.Published, "PUTs/msg", $"{dayPuts} PUTs, {objects} objects; target <= 0.005", dayPuts / (double)day.Published <= 0.005));
             report.Add(new Row("5b", "S3 stored bytes per message (gzip NDJSON, payload + receive time)", bytes / (double)day.Published, "B/msg",
@@ -260,10 +286,15 @@ public sealed class Benchmark(BenchOptions options, Report report)
                 "measured batching above; target <= 0.005", 1 / 240.0 <= 0.005));
             await silo.StopAsync(TimeSpan.FromSeconds(90));
         }
+    }
 
-        // The common serverless design: state written and one archive object per message.
+    /// <summary>The common serverless design (an IoT rule invoking a function per message): state written and one archive object per message.</summary>
+    private async Task ServerlessAsync(CancellationToken ct)
+    {
+        await using var aws = await AwsStandIns.StartAsync(Path.Combine(options.WorkDir, "s3rver-serverless"));
+        var (dynamo, s3) = (aws.Dynamo, aws.S3);
         var slStations = 500;
-        await using (var silo = await SiloProcess.StartAsync("aws-serverless", options.WorkDir, Aws("Station:StatePersistInterval=00:00:00.001", "Archive:MaxBatchMessages=1")))
+        await using (var silo = await SiloProcess.StartAsync("aws-serverless", options.WorkDir, aws.Settings("Station:StatePersistInterval=00:00:00.001", "Archive:MaxBatchMessages=1")))
         {
             var (m1, d1, p1) = (await MetricsAsync(silo), dynamo.Snapshot(), s3.Snapshot());
             var run = await LoadAsync(silo.MqttPort, slStations, null, options.Quick ? TimeSpan.FromSeconds(15) : TimeSpan.FromSeconds(30), "sl-", ct, interval: TimeSpan.FromSeconds(5));

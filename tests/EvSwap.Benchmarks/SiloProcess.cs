@@ -78,6 +78,7 @@ public sealed class SiloProcess : IAsyncDisposable
         var silo = new SiloProcess(process, directory, apiPort, mqtt, log);
 
         using var http = new HttpClient { Timeout = TimeSpan.FromSeconds(5) };
+        var lastAnswer = "";
         var deadline = DateTime.UtcNow.AddSeconds(90);
         while (DateTime.UtcNow < deadline)
         {
@@ -93,6 +94,8 @@ public sealed class SiloProcess : IAsyncDisposable
                 {
                     return silo;
                 }
+
+                lastAnswer = await response.Content.ReadAsStringAsync();
             }
             catch (Exception ex) when (ex is HttpRequestException or TaskCanceledException)
             {
@@ -103,7 +106,7 @@ public sealed class SiloProcess : IAsyncDisposable
         }
 
         await silo.DisposeAsync();
-        throw new TimeoutException($"silo '{name}' was not ready within 90 s; see {silo.LogFile}");
+        throw new TimeoutException($"silo '{name}' was not ready within 90 s: {lastAnswer}\n{string.Join('\n', File.ReadLines(silo.LogFile).TakeLast(30))}");
     }
 
     public ProcessSample Sample() => ProcessSample.Read(_process.Id);
