@@ -130,6 +130,7 @@ public sealed class Benchmark(BenchOptions options, Report report)
             var drained = await WaitAcceptedAsync(silo, m1.Accepted + run.Published, TimeSpan.FromSeconds(15));
             var m2 = await MetricsAsync(silo);
             var lost = run.Published - (m2.Accepted - m1.Accepted);
+            var processed = (atEnd.Accepted - m1.Accepted) / options.StepDuration.TotalSeconds;
             var siloCores = ProcessSample.Cores(s1, s2);
             var simCores = ProcessSample.Cores(self1, self2);
 
@@ -137,8 +138,8 @@ public sealed class Benchmark(BenchOptions options, Report report)
             // the end no more than half a second of messages was still queued (a silo falling behind builds a backlog).
             var sustained = run.Errors == 0 && run.Acknowledged == run.Published && run.MessagesPerSecond >= 0.95 * rate
                 && backlog <= rate / 2 && drained && lost == 0 && m2.Duplicates == m1.Duplicates && m2.Rejected == m1.Rejected;
-            Console.WriteLine($"   step {rate:N0} msg/s: published {run.Published:N0} at {run.MessagesPerSecond:N0} msg/s, backlog at end {backlog:N0}, lost {lost}, silo {siloCores:N2} cores / {s2.RssBytes / 1048576.0:N0} MiB, simulator {simCores:N2} cores -> {(sustained ? "sustained" : "NOT sustained")}");
-            steps.Add(new { rate, run.Published, achieved = run.MessagesPerSecond, backlog, lost, siloCores, siloRssMiB = s2.RssBytes / 1048576.0, simulatorCores = simCores, sustained });
+            Console.WriteLine($"   step {rate:N0} msg/s: published {run.Published:N0} at {run.MessagesPerSecond:N0} msg/s, silo applied {processed:N0} msg/s, backlog at end {backlog:N0}, lost {lost}, silo {siloCores:N2} cores / {s2.RssBytes / 1048576.0:N0} MiB, simulator {simCores:N2} cores -> {(sustained ? "sustained" : "NOT sustained")}");
+            steps.Add(new { rate, run.Published, achieved = run.MessagesPerSecond, processed, backlog, lost, siloCores, siloRssMiB = s2.RssBytes / 1048576.0, simulatorCores = simCores, sustained });
             if (!sustained)
             {
                 break;
@@ -254,8 +255,14 @@ public sealed class Benchmark(BenchOptions options, Report report)
             // One station-day (17,280 messages at one per 5 s) written fast, then flushed and read back through the API.
             var dayMessages = options.Quick ? 4_320 : 17_280;
             var (mBefore, pBefore) = (await MetricsAsync(silo), s3.Snapshot());
+            var dayClock = Stopwatch.StartNew();
             var day = await LoadAsync(silo.MqttPort, 1, 2_000, TimeSpan.FromSeconds(dayMessages / 2_000.0), "day-", ct, connections: 1);
-            await WaitAcceptedAsync(silo, mBefore.Accepted + day.Published, TimeSpan.FromSeconds(60));
+
+            // One station's messages are applied one after another (per-station order), so this is the slowest part.
+            var allApplied = await WaitAcceptedAsync(silo, mBefore.Accepted + day.Published, TimeSpan.FromSeconds(240));
+            var applied = (await MetricsAsync(silo)).Accepted - mBefore.Accepted;
+            report.Add(new Row("5d", "One station's ingest rate (messages of a single station are applied in order, one at a time)", applied / dayClock.Elapsed.TotalSeconds, "msg/s",
+                allApplied ? $"{applied:N0} applied" : $"only {applied:N0} of {day.Published:N0} applied within the time limit"));
             using (var flush = await _http.PostAsync($"{silo.ApiUrl}/stations/day-00000/flush", null, ct))
             {
                 flush.EnsureSuccessStatusCode();
@@ -263,9 +270,9 @@ public sealed class Benchmark(BenchOptions options, Report report)
 
             var dayPuts = s3.Snapshot().GetValueOrDefault("PUT") - pBefore.GetValueOrDefault("PUT");
             var (objects, bytes) = await ListAsync(aws.S3rverPort, "telemetry/v1/station=day-00000/", ct);
-            report.Add(new Row("5a", $"S3 PUTs per message, default batching (500 msgs / 1 MB / 20 min), one station, {day.Published:N0} msgs (counting proxy)",
-                dayPuts / (double)day.Published, "PUTs/msg", $"{dayPuts} PUTs, {objects} objects; target <= 0.005", dayPuts / (double)day.Published <= 0.005));
-            report.Add(new Row("5b", "S3 stored bytes per message (gzip NDJSON, payload + receive time)", bytes / (double)day.Published, "B/msg",
+            report.Add(new Row("5a", $"S3 PUTs per message, default batching (500 msgs / 1 MB / 20 min), one station, {applied:N0} msgs (counting proxy)",
+                dayPuts / (double)applied, "PUTs/msg", $"{dayPuts} PUTs, {objects} objects; target <= 0.005", dayPuts / (double)applied <= 0.005));
+            report.Add(new Row("5b", "S3 stored bytes per message (gzip NDJSON, payload + receive time)", bytes / (double)applied, "B/msg",
                 $"{bytes / 1048576.0:N2} MiB in {objects} objects; payload {day.AverageBytes:N0} B/msg as published"));
 
             var times = new List<double>();
