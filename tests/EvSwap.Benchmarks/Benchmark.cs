@@ -286,7 +286,7 @@ public sealed class Benchmark(BenchOptions options, Report report)
 
             report.Detail("history-ms", times);
             report.Add(new Row("5c", $"History query, one station-day ({items:N0} msgs, GET /stations/{{id}}/telemetry, pages of 1,000)", times.Order().ElementAt(1), "ms (median of 3)",
-                $"first {times[0]:N0} ms, {items / (times.Order().ElementAt(1) / 1000):N0} msgs/s"));
+                $"first {times[0]:N0} ms, {items / (times.Order().ElementAt(1) / 1000):N0} msgs/s; {(items == applied ? "every applied message returned once" : $"returned {items:N0} of {applied:N0} applied")}"));
 
             // At one message per 5 s the age threshold (20 min) closes a batch first: 240 messages per object.
             report.Add(new Row("2i", "S3 PUTs per message at 1 msg/5 s per station, defaults (computed: MaxBatchAge 20 min = 240 msgs per object)", 1 / 240.0, "PUTs/msg",
