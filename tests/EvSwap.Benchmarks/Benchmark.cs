@@ -152,8 +152,9 @@ public sealed class Benchmark(BenchOptions options, Report report)
         var ceiling = report.Value(Mqttnet);
         report.Add(new Row("2a", "EvSwap end to end (embedded broker, memory storage, file archive): highest sustained rate, zero loss", bestAchieved, "msg/s",
             (ceiling is { } c && c > 0 ? $"{bestAchieved / c:P0} of bare MQTTnet; " : "") + $"step {best:N0}; target >= 15,000", best >= 15_000));
-        report.Add(new Row("2b", "Silo CPU at that rate (broker + bridge + grains + API)", bestSiloCores, "cores", $"simulator {bestSimCores:N2} cores, of {Environment.ProcessorCount}"));
-        report.Add(new Row("2c", "Silo RSS at that rate", bestRss / 1048576.0, "MiB"));
+        // No sustained step: there is no "that rate" to report CPU and memory at (the step lines above have them).
+        report.Add(new Row("2b", "Silo CPU at that rate (broker + bridge + grains + API)", best > 0 ? bestSiloCores : double.NaN, "cores", $"simulator {bestSimCores:N2} cores, of {Environment.ProcessorCount}"));
+        report.Add(new Row("2c", "Silo RSS at that rate", best > 0 ? bestRss / 1048576.0 : double.NaN, "MiB"));
 
         // The simulator's own --verify at that rate: per-station watermark, counts, swaps and archived history.
         if (best > 0)
