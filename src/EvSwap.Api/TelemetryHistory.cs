@@ -23,12 +23,19 @@ public sealed class TelemetryHistory(IGrainFactory grains, TelemetryArchive arch
         }
 
         var batches = await archive.ListBatchesAsync(stationId, DateOnly.FromDateTime(from.UtcDateTime), DateOnly.FromDateTime(to.UtcDateTime), cancellationToken);
-        foreach (var batch in batches)
+        foreach (var batch in batches.OrderBy(b => b.Boot).ThenBy(b => b.FirstSeq))
         {
             // The key tells the batch's (boot, seq) range: skip objects entirely before the cursor without reading them.
             if (after is { } a && (batch.Boot < a.Boot || (batch.Boot == a.Boot && batch.LastSeq <= a.Seq)))
             {
                 continue;
+            }
+
+            // Batches come in (boot, firstSeq) order, so once a page and one more item sort before this batch, neither
+            // it nor any later one can be on this page. Without this stop every page read the rest of the range.
+            if (CountBefore((batch.Boot, batch.FirstSeq)) > limit)
+            {
+                break;
             }
 
             foreach (var m in await archive.ReadMessagesAsync(batch, cancellationToken))
@@ -52,6 +59,22 @@ public sealed class TelemetryHistory(IGrainFactory grains, TelemetryArchive arch
         }
 
         return (items, next);
+
+        int CountBefore((long Boot, long Seq) key)
+        {
+            var n = 0;
+            foreach (var k in byKey.Keys)
+            {
+                if (k.CompareTo(key) >= 0 || n > limit)
+                {
+                    break;
+                }
+
+                n++;
+            }
+
+            return n;
+        }
 
         void Add(ArchivedMessage m)
         {
