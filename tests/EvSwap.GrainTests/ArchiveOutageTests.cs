@@ -3,6 +3,7 @@ using System.Diagnostics.Metrics;
 using EvSwap.Archive;
 using EvSwap.Contracts;
 using EvSwap.Grains;
+using EvSwap.Testing;
 using Microsoft.Extensions.DependencyInjection;
 using Orleans.TestingHost;
 
@@ -182,7 +183,7 @@ public class ArchiveOutageTests(ArchiveOutageFixture fixture)
     {
         var id = NewStation();
         var grain = fixture.Grains.GetGrain<IStationGrain>(id);
-        using var metrics = new StationInstruments(fixture.SiloMeterFactory);
+        using var metrics = new MeterTotals(fixture.SiloMeterFactory, StationMetrics.MeterName);
         ArchiveOutageFixture.Store.Fail(id);
 
         // Enough to seal at least one batch (so a write is attempted and fails) while staying under the pending bound.
@@ -197,13 +198,14 @@ public class ArchiveOutageTests(ArchiveOutageFixture fixture)
         var refused = ArchiveOutageFixture.Store.RefusedWrites(id);
         Assert.True(refused > 0, "no archive write was attempted during the outage");
         // Every refused write is counted; the counter has no station tag, so another station's retries could only add to it.
-        Assert.True(metrics.WriteFailures >= refused, $"{metrics.WriteFailures} failures counted for {refused} refused writes");
-        Assert.Equal(sent.Sum(e => (long)e.Payload.Length), metrics.Backlog);
+        var failures = metrics[StationMetrics.ArchiveWriteFailuresName];
+        Assert.True(failures >= refused, $"{failures} failures counted for {refused} refused writes");
+        Assert.Equal(sent.Sum(e => (long)e.Payload.Length), metrics[StationMetrics.ArchiveBacklogName]);
 
         ArchiveOutageFixture.Store.Recover(id);
         await grain.Flush();
 
-        Assert.Equal(0, metrics.Backlog);
+        Assert.Equal(0, metrics[StationMetrics.ArchiveBacklogName]);
         Assert.Equal(sent.Select(e => e.Message.Seq), await ArchivedSeqs(id));
     }
 
@@ -222,42 +224,5 @@ public class ArchiveOutageTests(ArchiveOutageFixture fixture)
         }
 
         return seqs;
-    }
-
-    /// <summary>Sums what the silo's station instruments report from the moment it is created.</summary>
-    private sealed class StationInstruments : IDisposable
-    {
-        private readonly MeterListener _listener = new();
-        private long _writeFailures;
-        private long _backlog;
-
-        public StationInstruments(IMeterFactory siloMeters)
-        {
-            _listener.InstrumentPublished = (instrument, listener) =>
-            {
-                if (instrument.Meter.Name == StationMetrics.MeterName && ReferenceEquals(instrument.Meter.Scope, siloMeters)
-                    && instrument.Name is StationMetrics.ArchiveWriteFailuresName or StationMetrics.ArchiveBacklogName)
-                {
-                    listener.EnableMeasurementEvents(instrument);
-                }
-            };
-            _listener.SetMeasurementEventCallback<long>((instrument, value, _, _) =>
-            {
-                if (instrument.Name == StationMetrics.ArchiveWriteFailuresName)
-                {
-                    Interlocked.Add(ref _writeFailures, value);
-                }
-                else
-                {
-                    Interlocked.Add(ref _backlog, value);
-                }
-            });
-            _listener.Start();
-        }
-
-        public long WriteFailures => Interlocked.Read(ref _writeFailures);
-        public long Backlog => Interlocked.Read(ref _backlog);
-
-        public void Dispose() => _listener.Dispose();
     }
 }
