@@ -35,6 +35,7 @@ public sealed class StationGrain : Grain, IStationGrain
     private DateTimeOffset _lastIndexPush = DateTimeOffset.MinValue;
     private int _archiveFailures;
     private DateTimeOffset _archiveRetryAt;
+    private long _reportedBacklog;
 
     public StationGrain(
         [PersistentState("station", StorageName)] IPersistentState<StationState> state,
@@ -99,6 +100,7 @@ public sealed class StationGrain : Grain, IStationGrain
 
         var m = envelope.Message;
         _buffer.Add(StationId, new BufferedMessage(m.Boot, m.Seq, m.Ts, envelope.ReceivedAt, envelope.Payload), now);
+        ReportBacklog();
         if (_buffer.HasSealed)
         {
             await WriteSealedAsync(now, force: false);
@@ -171,6 +173,10 @@ public sealed class StationGrain : Grain, IStationGrain
                 StationId, reason, _buffer.SealedCount);
         }
 
+        // Whatever is still unarchived leaves memory with this activation; the silo's backlog must not keep counting it.
+        _metrics.ArchiveBacklogChanged(-_reportedBacklog);
+        _reportedBacklog = 0;
+
         if (_stateDirty)
         {
             await PersistAsync(now);
@@ -220,12 +226,14 @@ public sealed class StationGrain : Grain, IStationGrain
                 await _archive.WriteBatchAsync(batch);
                 _metrics.ArchiveWritten();
                 _buffer.CompleteSealed();
+                ReportBacklog();
                 _archiveFailures = 0;
                 _archiveRetryAt = DateTimeOffset.MinValue;
             }
             catch (Exception ex) when (ex is not OperationCanceledException)
             {
                 _archiveFailures++;
+                _metrics.ArchiveWriteFailed();
                 var backoff = TimeSpan.FromMilliseconds(Math.Min(60_000, 250 * Math.Pow(2, Math.Min(_archiveFailures, 10))) * (0.5 + Random.Shared.NextDouble() / 2));
                 _archiveRetryAt = now + backoff;
                 var level = _buffer.PendingBytes >= _archiveOptions.MaxPendingBytes * 3 / 4 ? LogLevel.Error : LogLevel.Warning;
@@ -234,6 +242,13 @@ public sealed class StationGrain : Grain, IStationGrain
                 return;
             }
         }
+    }
+
+    /// <summary>Moves the silo-wide backlog measure by this station's change since its last report.</summary>
+    private void ReportBacklog()
+    {
+        _metrics.ArchiveBacklogChanged(_buffer.PendingBytes - _reportedBacklog);
+        _reportedBacklog = _buffer.PendingBytes;
     }
 
     private async Task PersistAsync(DateTimeOffset now)

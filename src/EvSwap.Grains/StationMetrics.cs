@@ -6,9 +6,13 @@ namespace EvSwap.Grains;
 public sealed class StationMetrics
 {
     public const string MeterName = "EvSwap.Stations";
+    public const string ArchiveWriteFailuresName = "evswap.archive.write_failures";
+    public const string ArchiveBacklogName = "evswap.archive.backlog";
 
     private readonly Counter<long> _alertsRaised;
     private readonly Counter<long> _archiveWrites;
+    private readonly Counter<long> _archiveWriteFailures;
+    private readonly UpDownCounter<long> _archiveBacklog;
     private readonly Counter<long> _stateWrites;
 
     public StationMetrics(IMeterFactory meterFactory)
@@ -16,12 +20,26 @@ public sealed class StationMetrics
         var meter = meterFactory.Create(MeterName);
         _alertsRaised = meter.CreateCounter<long>("evswap.alerts.raised", "{alert}", "Alerts raised by stations, by type (over-temperature, slot-fault).");
         _archiveWrites = meter.CreateCounter<long>("evswap.archive.writes", "{object}", "Telemetry batches written to the archive.");
+        _archiveWriteFailures = meter.CreateCounter<long>(ArchiveWriteFailuresName, "{failure}", "Telemetry batch writes the archive refused or did not answer; each is retried with backoff.");
+        _archiveBacklog = meter.CreateUpDownCounter<long>(ArchiveBacklogName, "By",
+            "Raw telemetry bytes held by station grains and not yet archived. A station refuses new messages once it holds Archive:MaxPendingBytes.");
         _stateWrites = meter.CreateCounter<long>("evswap.state.writes", "{write}", "Station state writes to grain storage.");
     }
 
     public void AlertRaised(string kind) => _alertsRaised.Add(1, new KeyValuePair<string, object?>("type", kind));
 
     public void ArchiveWritten() => _archiveWrites.Add(1);
+
+    public void ArchiveWriteFailed() => _archiveWriteFailures.Add(1);
+
+    /// <summary>Adds the change in one station's unarchived bytes; summed over the silo it is the silo's backlog.</summary>
+    public void ArchiveBacklogChanged(long deltaBytes)
+    {
+        if (deltaBytes != 0)
+        {
+            _archiveBacklog.Add(deltaBytes);
+        }
+    }
 
     public void StateWritten() => _stateWrites.Add(1);
 }
