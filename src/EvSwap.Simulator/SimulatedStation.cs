@@ -34,7 +34,8 @@ public sealed class SimulatedStation
         Id = id;
         _profile = profile;
         _pool = pool;
-        _random = new Random(HashCode.Combine(seed, index));
+        // Not HashCode.Combine: it is randomised per process, and --seed must give the same fleet every run.
+        _random = new Random(unchecked((seed * 1_000_003) + index));
         _ambientOffset = _random.NextDouble() * 6 - 3;
         Boot = boot;
         _slots = new Slot[profile.Slots];
@@ -183,12 +184,13 @@ public sealed class SimulatedStation
             return; // nothing charged: the driver leaves without a swap
         }
 
+        // The car's battery comes from the road before the charged one goes out to it: never the same battery.
+        var arriving = _pool.Take(_random);
         var leaving = _slots[outIndex].Battery!;
         _slots[outIndex] = new Slot { State = SlotStates.Empty, TempC = _slots[outIndex].TempC };
         _pool.Return(leaving);
 
         var inIndex = Array.FindIndex(_slots, s => s.State == SlotStates.Empty);
-        var arriving = _pool.Take(_random);
         arriving.Cycles++;
         arriving.SohPct = Math.Max(60, arriving.SohPct - 0.01);
         _slots[inIndex] = new Slot { Battery = arriving, State = SlotStates.Charging, Soc = 8 + _random.NextDouble() * 30, TempC = 30 + _random.NextDouble() * 5 };
