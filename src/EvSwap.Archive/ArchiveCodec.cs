@@ -75,6 +75,27 @@ public static class ArchiveCodec
         return output.ToArray();
     }
 
+    /// <summary>
+    /// Turns an object made of several gzip members (chunks compressed one after another) into a single member: the
+    /// same lines, but compressed as one stream, which finds the repetition across chunks and stores about half.
+    /// </summary>
+    public static byte[] Recompress(byte[] content)
+    {
+        using var plain = new MemoryStream();
+        using (var input = new GZipStream(new MemoryStream(content), CompressionMode.Decompress))
+        {
+            input.CopyTo(plain);
+        }
+
+        using var output = new MemoryStream();
+        using (var gzip = new GZipStream(output, CompressionLevel.Fastest, leaveOpen: true))
+        {
+            gzip.Write(plain.GetBuffer(), 0, (int)plain.Length);
+        }
+
+        return output.ToArray();
+    }
+
     public static List<StoredMessage> DecodeBatch(byte[] content)
     {
         var result = new List<StoredMessage>();

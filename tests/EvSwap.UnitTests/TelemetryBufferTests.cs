@@ -146,7 +146,10 @@ public class TelemetryBufferTests
         var batch = buffer.PeekSealed();
         Assert.Equal((1L, 50L, 50, "telemetry/v1/station=st-1/date=2026-11-24/1-1-50.ndjson.gz"), (batch.FirstSeq, batch.LastSeq, batch.Count, batch.Key));
 
-        // A plain gunzip of the whole object reads through every member: one line per message.
+        // The object is recompressed as one gzip stream, smaller than the chunks it was held as, and reads back line
+        // for line.
+        var chunked = messages.Chunk(TelemetryBuffer.ChunkMessages).Sum(c => ArchiveCodec.EncodeBatch(c).Length);
+        Assert.True(batch.Content.Length < chunked, $"object {batch.Content.Length} B, chunks {chunked} B");
         using var gunzip = new StreamReader(new GZipStream(new MemoryStream(batch.Content), CompressionMode.Decompress));
         Assert.Equal(50, gunzip.ReadToEnd().Split('\n', StringSplitOptions.RemoveEmptyEntries).Length);
         Assert.Equal(messages.Select(m => Encoding.UTF8.GetString(m.Payload)), ArchiveCodec.DecodeBatch(batch.Content).Select(m => Encoding.UTF8.GetString(m.Payload)));
