@@ -65,7 +65,10 @@ public sealed class StationGrain : Grain, IStationGrain
         _buffer = new TelemetryBuffer(_archiveOptions);
         _lastPersist = _time.GetUtcNow();
         await RecoverFromArchiveAsync(cancellationToken);
-        this.RegisterGrainTimer(MaintainAsync, new GrainTimerCreationOptions(_options.MaintenanceInterval, _options.MaintenanceInterval)
+        // A random first tick: stations that activate together (a silo start, a fleet reconnecting) would otherwise
+        // run their maintenance in the same instant every interval, a burst that shows as latency spikes.
+        var firstTick = _options.MaintenanceInterval * (0.5 + Random.Shared.NextDouble());
+        this.RegisterGrainTimer(MaintainAsync, new GrainTimerCreationOptions(firstTick, _options.MaintenanceInterval)
         {
             Interleave = false,
             KeepAlive = false,
