@@ -71,41 +71,10 @@ public sealed class LocalSilo : IAsyncDisposable
     }
 
     /// <summary>Every archived telemetry message as (station, boot, seq), read from the files the silo wrote.</summary>
-    public async Task<List<(string Station, long Boot, long Seq)>> ReadArchivedTelemetryAsync()
-    {
-        var store = new FileSystemArchiveStore(ArchivePath);
-        var result = new List<(string, long, long)>();
-        await foreach (var key in store.ListAsync(ArchiveKeys.TelemetryRoot, default))
-        {
-            Assert.True(ArchiveKeys.TryParseBatch(key, out var batch), $"unexpected key {key}");
-            foreach (var m in ArchiveCodec.DecodeBatch((await store.GetAsync(key, default))!))
-            {
-                using var doc = JsonDocument.Parse(m.Payload);
-                result.Add((doc.RootElement.GetProperty("stationId").GetString()!, doc.RootElement.GetProperty("boot").GetInt64(), doc.RootElement.GetProperty("seq").GetInt64()));
-            }
-        }
-
-        return result;
-    }
+    public Task<List<(string Station, long Boot, long Seq)>> ReadArchivedTelemetryAsync() => ArchiveContents.TelemetryAsync(ArchivePath);
 
     /// <summary>Every dead letter as (topic, reasons).</summary>
-    public async Task<List<(string Topic, string[] Reasons)>> ReadRejectedAsync()
-    {
-        var store = new FileSystemArchiveStore(ArchivePath);
-        var result = new List<(string, string[])>();
-        await foreach (var key in store.ListAsync(ArchiveKeys.RejectedRoot, default))
-        {
-            foreach (var line in ArchiveCodec.DecodeRejected((await store.GetAsync(key, default))!))
-            {
-                using (line)
-                {
-                    result.Add((line.RootElement.GetProperty("topic").GetString()!, [.. line.RootElement.GetProperty("reasons").EnumerateArray().Select(r => r.GetString()!)]));
-                }
-            }
-        }
-
-        return result;
-    }
+    public Task<List<(string Topic, string[] Reasons)>> ReadRejectedAsync() => ArchiveContents.RejectedAsync(ArchivePath);
 
     public async ValueTask DisposeAsync()
     {
