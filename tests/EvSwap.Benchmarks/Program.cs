@@ -1,91 +1,86 @@
+using System.CommandLine;
 using System.Diagnostics;
 using EvSwap.Benchmarks;
 
-// Usage: EvSwap.Benchmarks all|ceiling,e2e,aws,bridge [--quick] [--json FILE] [--markdown FILE] [--stations N]
-var scenarios = new HashSet<string>(StringComparer.OrdinalIgnoreCase);
-var quick = false;
-string? json = null, markdown = null;
-var stations = 10_000;
-for (var i = 0; i < args.Length; i++)
+var scenariosArgument = new Argument<string>("scenarios")
 {
-    switch (args[i])
-    {
-        case "--quick": quick = true; break;
-        case "--json": json = args[++i]; break;
-        case "--markdown": markdown = args[++i]; break;
-        case "--stations": stations = int.Parse(args[++i], System.Globalization.CultureInfo.InvariantCulture); break;
-        case "-h" or "--help":
-            Console.WriteLine("EvSwap.Benchmarks [all | ceiling,e2e,aws,bridge] [--quick] [--json FILE] [--markdown FILE] [--stations N]");
-            return 0;
-        case "all": scenarios.UnionWith(Benchmark.AllScenarios); break;
-        default:
-            foreach (var s in args[i].Split(',', StringSplitOptions.RemoveEmptyEntries))
-            {
-                if (!Benchmark.AllScenarios.Contains(s))
-                {
-                    Console.Error.WriteLine($"unknown scenario '{s}'; use all or some of: {string.Join(", ", Benchmark.AllScenarios)}");
-                    return 2;
-                }
-
-                scenarios.Add(s);
-            }
-
-            break;
-    }
-}
-
-if (scenarios.Count == 0)
-{
-    scenarios.UnionWith(Benchmark.AllScenarios);
-}
-
-var options = new BenchOptions { Quick = quick, Scenarios = scenarios, Stations = stations };
-var machine = Machine.Describe(quick);
-Console.WriteLine(machine);
-using var cts = new CancellationTokenSource();
-Console.CancelKeyPress += (_, e) =>
-{
-    e.Cancel = true;
-    cts.Cancel();
+    Description = $"'all' or a comma-separated list of: {string.Join(", ", Benchmark.AllScenarios)}.",
+    DefaultValueFactory = _ => "all",
 };
+var quickOption = new Option<bool>("--quick") { Description = "Shorter steps and windows: indicative figures in about 5 minutes." };
+var jsonOption = new Option<string?>("--json") { Description = "Also write the results as JSON to this file." };
+var markdownOption = new Option<string?>("--markdown") { Description = "Also write the results table as markdown to this file." };
+var stationsOption = new Option<int>("--stations") { Description = "Fleet size of the ceiling, end-to-end and bridge runs.", DefaultValueFactory = _ => 10_000 };
+var root = new RootCommand("EvSwap benchmark: bare-broker ceilings, EvSwap end to end, AWS requests per message, the serverless comparison and the bridge, as one table.")
+{
+    scenariosArgument, quickOption, jsonOption, markdownOption, stationsOption,
+};
+root.SetAction((parse, cancellationToken) => RunAsync(
+    parse.GetValue(scenariosArgument)!, parse.GetValue(quickOption), parse.GetValue(jsonOption), parse.GetValue(markdownOption), parse.GetValue(stationsOption), cancellationToken));
+return await root.Parse(args).InvokeAsync();
 
-var report = new Report();
-var clock = Stopwatch.StartNew();
-var status = 0;
-try
+static async Task<int> RunAsync(string scenarioList, bool quick, string? json, string? markdown, int stations, CancellationToken cancellationToken)
 {
-    await new Benchmark(options, report).RunAsync(cts.Token);
-}
-catch (Exception ex)
-{
-    // Keep what was measured: a failed scenario still leaves the table of the others.
-    Console.Error.WriteLine($"benchmark aborted: {ex}");
-    status = 1;
-}
+    var scenarios = new HashSet<string>(StringComparer.OrdinalIgnoreCase);
+    foreach (var s in scenarioList.Split(',', StringSplitOptions.RemoveEmptyEntries))
+    {
+        if (s.Equals("all", StringComparison.OrdinalIgnoreCase))
+        {
+            scenarios.UnionWith(Benchmark.AllScenarios);
+        }
+        else if (Benchmark.AllScenarios.Contains(s))
+        {
+            scenarios.Add(s);
+        }
+        else
+        {
+            Console.Error.WriteLine($"unknown scenario '{s}'; use all or some of: {string.Join(", ", Benchmark.AllScenarios)}");
+            return 2;
+        }
+    }
 
-Console.WriteLine();
-var table = report.ToMarkdown(machine + $"; run took {clock.Elapsed.TotalMinutes:N1} min");
-Console.WriteLine(table);
-if (markdown is not null)
-{
-    await File.WriteAllTextAsync(markdown, table);
-}
+    var options = new BenchOptions { Quick = quick, Scenarios = scenarios, Stations = stations };
+    var machine = Machine.Describe(quick);
+    Console.WriteLine(machine);
 
-if (json is not null)
-{
-    await File.WriteAllTextAsync(json, report.ToJson(machine));
-}
+    var report = new Report();
+    var clock = Stopwatch.StartNew();
+    var status = 0;
+    try
+    {
+        await new Benchmark(options, report).RunAsync(cancellationToken);
+    }
+    catch (Exception ex)
+    {
+        // Keep what was measured: a failed scenario still leaves the table of the others.
+        Console.Error.WriteLine($"benchmark aborted: {ex}");
+        status = 1;
+    }
 
-try
-{
-    Directory.Delete(options.WorkDir, recursive: true);
-}
-catch (IOException)
-{
-    // A stand-in may still hold a file for a moment; the directory is under /tmp.
-}
+    Console.WriteLine();
+    var table = report.ToMarkdown(machine + $"; run took {clock.Elapsed.TotalMinutes:N1} min");
+    Console.WriteLine(table);
+    if (markdown is not null)
+    {
+        await File.WriteAllTextAsync(markdown, table);
+    }
 
-return status;
+    if (json is not null)
+    {
+        await File.WriteAllTextAsync(json, report.ToJson(machine));
+    }
+
+    try
+    {
+        Directory.Delete(options.WorkDir, recursive: true);
+    }
+    catch (IOException)
+    {
+        // A stand-in may still hold a file for a moment; the directory is under /tmp.
+    }
+
+    return status;
+}
 
 internal static class Machine
 {
