@@ -76,21 +76,19 @@ public static class ArchiveCodec
     }
 
     /// <summary>
-    /// Turns an object made of several gzip members (chunks compressed one after another) into a single member: the
-    /// same lines, but compressed as one stream, which finds the repetition across chunks and stores about half.
+    /// Joins batches encoded separately (chunks compressed one after another) into one gzip stream: the same lines,
+    /// but compressed together, which finds the repetition across chunks and stores about half.
     /// </summary>
-    public static byte[] Recompress(byte[] content)
+    public static byte[] Recompress(IReadOnlyList<byte[]> chunks)
     {
-        using var plain = new MemoryStream();
-        using (var input = new GZipStream(new MemoryStream(content), CompressionMode.Decompress))
-        {
-            input.CopyTo(plain);
-        }
-
         using var output = new MemoryStream();
         using (var gzip = new GZipStream(output, CompressionLevel.Fastest, leaveOpen: true))
         {
-            gzip.Write(plain.GetBuffer(), 0, (int)plain.Length);
+            foreach (var chunk in chunks)
+            {
+                using var input = new GZipStream(new MemoryStream(chunk), CompressionMode.Decompress);
+                input.CopyTo(gzip);
+            }
         }
 
         return output.ToArray();

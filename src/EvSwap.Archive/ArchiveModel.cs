@@ -6,7 +6,7 @@ namespace EvSwap.Archive;
 /// Consecutive accepted messages of one station, one boot and one UTC date, encoded and ready to be exactly one
 /// archive object. Only the encoded content is kept, not the messages: a batch waits in memory until it is written.
 /// </summary>
-/// <param name="Content">gzip NDJSON, possibly several gzip members one after another (still one valid .gz file).</param>
+/// <param name="Content">gzip NDJSON, exactly the bytes of the archive object.</param>
 /// <param name="RawBytes">The payloads' size as received, which the batching thresholds and the backlog bound count.</param>
 public sealed record TelemetryBatch(string StationId, long Boot, DateOnly Date, long FirstSeq, long LastSeq, int Count, long RawBytes, byte[] Content)
 {

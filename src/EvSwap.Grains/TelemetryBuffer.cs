@@ -94,7 +94,7 @@ public sealed class TelemetryBuffer(ArchiveOptions options)
         CompressTail();
         // Once per batch, the chunks become one gzip stream: the object is about half the size of the chunks
         // side by side, for a few milliseconds of CPU every MaxBatchAge.
-        var content = _chunks.Count == 1 ? _chunks[0] : ArchiveCodec.Recompress([.. _chunks.SelectMany(c => c)]);
+        var content = _chunks.Count == 1 ? _chunks[0] : ArchiveCodec.Recompress(_chunks);
         _sealed.Enqueue(new TelemetryBatch(_stationId!, _openBoot, _openDate, _firstSeq, _lastSeq, _openCount, _openBytes, content));
         _sealedBytes += _openBytes;
         _chunks.Clear();
