@@ -1,7 +1,6 @@
 using System.Collections.Concurrent;
-using System.Net;
-using System.Net.Sockets;
 using System.Text;
+using EvSwap.Testing;
 
 namespace EvSwap.Benchmarks;
 
@@ -13,113 +12,20 @@ namespace EvSwap.Benchmarks;
 /// </summary>
 public sealed class CountingProxy : IAsyncDisposable
 {
-    private readonly TcpListener _listener = new(IPAddress.Loopback, 0);
-    private readonly int _targetPort;
-    private readonly CancellationTokenSource _stop = new();
     private readonly ConcurrentDictionary<string, long> _counts = new(StringComparer.Ordinal);
-    private readonly Task _accepting;
+    private readonly TcpProxy _proxy;
     private long _bodyBytes;
 
-    public CountingProxy(int targetPort)
-    {
-        _targetPort = targetPort;
-        _listener.Start();
-        _accepting = AcceptAsync();
-    }
+    public CountingProxy(int targetPort) => _proxy = new TcpProxy(targetPort, () => new RequestReader(this).Read);
 
-    public int Port => ((IPEndPoint)_listener.LocalEndpoint).Port;
+    public int Port => _proxy.Port;
 
     /// <summary>Request bodies sent to the stand-in (S3: object bytes plus small request bodies).</summary>
     public long BodyBytes => Interlocked.Read(ref _bodyBytes);
 
     public IReadOnlyDictionary<string, long> Snapshot() => _counts.ToDictionary();
 
-    public async ValueTask DisposeAsync()
-    {
-        await _stop.CancelAsync();
-        _listener.Stop();
-        await _accepting.ContinueWith(_ => { }, TaskScheduler.Default);
-        _stop.Dispose();
-    }
-
-    private async Task AcceptAsync()
-    {
-        while (!_stop.IsCancellationRequested)
-        {
-            TcpClient client;
-            try
-            {
-                client = await _listener.AcceptTcpClientAsync(_stop.Token);
-            }
-            catch (Exception) when (_stop.IsCancellationRequested)
-            {
-                return;
-            }
-
-            _ = Task.Run(() => ServeAsync(client));
-        }
-    }
-
-    private async Task ServeAsync(TcpClient client)
-    {
-        using var _ = client;
-        using var upstream = new TcpClient();
-        try
-        {
-            client.NoDelay = true;
-            upstream.NoDelay = true;
-            await upstream.ConnectAsync(IPAddress.Loopback, _targetPort, _stop.Token);
-            var down = client.GetStream();
-            var up = upstream.GetStream();
-            var responses = up.CopyToAsync(down, _stop.Token);
-            await Task.WhenAny(ForwardRequestsAsync(down, up), responses);
-        }
-        catch (Exception ex) when (ex is IOException or SocketException or OperationCanceledException or ObjectDisposedException)
-        {
-            // A closed connection ends its pair.
-        }
-    }
-
-    private async Task ForwardRequestsAsync(Stream from, Stream to)
-    {
-        var buffer = new byte[64 * 1024];
-        var head = new MemoryStream();
-        long bodyLeft = 0;
-        while (true)
-        {
-            var n = await from.ReadAsync(buffer, _stop.Token);
-            if (n == 0)
-            {
-                return;
-            }
-
-            await to.WriteAsync(buffer.AsMemory(0, n), _stop.Token);
-            ReadOnlyMemory<byte> data = buffer.AsMemory(0, n);
-            while (!data.IsEmpty)
-            {
-                if (bodyLeft > 0)
-                {
-                    var take = (int)Math.Min(bodyLeft, data.Length);
-                    bodyLeft -= take;
-                    Interlocked.Add(ref _bodyBytes, take);
-                    data = data[take..];
-                    continue;
-                }
-
-                head.Write(data.Span);
-                var bytes = head.GetBuffer().AsSpan(0, (int)head.Length);
-                var end = bytes.IndexOf("\r\n\r\n"u8);
-                if (end < 0)
-                {
-                    break;
-                }
-
-                bodyLeft = Count(Encoding.ASCII.GetString(bytes[..end]));
-                data = bytes[(end + 4)..].ToArray();
-                head.SetLength(0);
-            }
-        }
-    }
+    public ValueTask DisposeAsync() => _proxy.DisposeAsync();
 
     /// <summary>Counts one request head and returns its body length.</summary>
     private long Count(string head)
@@ -150,5 +56,39 @@ public sealed class CountingProxy : IAsyncDisposable
 
         _counts.AddOrUpdate(target ?? method, 1, (_, c) => c + 1);
         return length;
+    }
+
+    /// <summary>Splits one connection's request stream into heads and bodies.</summary>
+    private sealed class RequestReader(CountingProxy owner)
+    {
+        private readonly MemoryStream _head = new();
+        private long _bodyLeft;
+
+        public void Read(ReadOnlyMemory<byte> data)
+        {
+            while (!data.IsEmpty)
+            {
+                if (_bodyLeft > 0)
+                {
+                    var take = (int)Math.Min(_bodyLeft, data.Length);
+                    _bodyLeft -= take;
+                    Interlocked.Add(ref owner._bodyBytes, take);
+                    data = data[take..];
+                    continue;
+                }
+
+                _head.Write(data.Span);
+                var bytes = _head.GetBuffer().AsSpan(0, (int)_head.Length);
+                var end = bytes.IndexOf("\r\n\r\n"u8);
+                if (end < 0)
+                {
+                    return;
+                }
+
+                _bodyLeft = owner.Count(Encoding.ASCII.GetString(bytes[..end]));
+                data = bytes[(end + 4)..].ToArray();
+                _head.SetLength(0);
+            }
+        }
     }
 }

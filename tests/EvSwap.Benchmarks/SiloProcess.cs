@@ -1,6 +1,5 @@
 using System.Diagnostics;
 using System.Globalization;
-using System.Runtime.InteropServices;
 using EvSwap.Testing;
 
 namespace EvSwap.Benchmarks;
@@ -119,7 +118,7 @@ public sealed class SiloProcess : IAsyncDisposable
             return;
         }
 
-        _ = Kill(_process.Id, 15);
+        EvSwap.Testing.Signals.Terminate(_process.Id);
         try
         {
             await _process.WaitForExitAsync().WaitAsync(timeout);
@@ -161,9 +160,6 @@ public sealed class SiloProcess : IAsyncDisposable
             log.WriteLine(line);
         }
     }
-
-    [DllImport("libc", EntryPoint = "kill", SetLastError = true)]
-    private static extern int Kill(int pid, int signal);
 }
 
 /// <summary>CPU time (user + system) and resident memory of one process, from /proc.</summary>

@@ -1,5 +1,4 @@
 using System.Diagnostics;
-using System.Runtime.InteropServices;
 using System.Text.Json;
 using EvSwap.Contracts;
 using EvSwap.Orleans.DynamoDB;
@@ -13,9 +12,6 @@ namespace EvSwap.EndToEndTests;
 /// <summary>The silo as ECS runs it: its own process, stopped with SIGTERM.</summary>
 public class SiloShutdownTests
 {
-    [DllImport("libc", EntryPoint = "kill", SetLastError = true)]
-    private static extern int Kill(int pid, int signal);
-
     [Fact]
     public async Task On_sigterm_the_silo_drains_flushes_every_message_leaves_the_cluster_and_exits_cleanly_within_the_stop_timeout()
     {
@@ -75,7 +71,7 @@ public class SiloShutdownTests
             Assert.Empty(Directory.Exists(archive) ? Directory.GetFiles(archive, "*.ndjson.gz", SearchOption.AllDirectories) : []);
 
             var stopwatch = Stopwatch.StartNew();
-            Assert.Equal(0, Kill(process.Id, 15));
+            Assert.True(Signals.Terminate(process.Id));
             var exited = await Task.Run(() => process.WaitForExit(TimeSpan.FromSeconds(110)));
 
             // ECS waits at most 120 s (Fargate's maximum stop timeout) before SIGKILL.

@@ -53,22 +53,11 @@ public sealed class ArchiveOutageFixture : IAsyncLifetime
     {
         public void Configure(ISiloBuilder siloBuilder)
         {
-            siloBuilder.AddStationMemoryStorage();
-            siloBuilder.ConfigureServices(services =>
+            siloBuilder.AddStationGrains(Store, o =>
             {
-                services.AddSingleton(TimeProvider.System);
-                services.AddMetrics();
-                services.AddSingleton<StationMetrics>();
-                services.AddSingleton<IArchiveStore>(Store);
-                services.AddSingleton<TelemetryArchive>();
-                services.Configure<StationOptions>(_ => { });
-                services.Configure<ArchiveOptions>(o =>
-                {
-                    o.MaxBatchMessages = 100;
-                    o.MaxBatchBytes = MaxBatchBytes;
-                    o.MaxPendingBytes = MaxPendingBytes;
-                });
-                services.Configure<FleetOptions>(o => o.Shards = 4);
+                o.MaxBatchMessages = 100;
+                o.MaxBatchBytes = MaxBatchBytes;
+                o.MaxPendingBytes = MaxPendingBytes;
             });
         }
     }

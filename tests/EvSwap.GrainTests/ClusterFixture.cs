@@ -63,18 +63,7 @@ public sealed class ClusterFixture : IAsyncLifetime
         public void Configure(ISiloBuilder siloBuilder)
         {
             siloBuilder.Services.AddSingleton(State);
-            siloBuilder.AddStationMemoryStorage();
-            siloBuilder.ConfigureServices(services =>
-            {
-                services.AddSingleton(TimeProvider.System);
-                services.AddMetrics();
-                services.AddSingleton<StationMetrics>();
-                services.AddSingleton<IArchiveStore>(new FileSystemArchiveStore(ArchiveRoot));
-                services.AddSingleton<TelemetryArchive>();
-                services.Configure<StationOptions>(_ => { });
-                services.Configure<ArchiveOptions>(o => o.MaxBatchMessages = 10);
-                services.Configure<FleetOptions>(o => o.Shards = 4);
-            });
+            siloBuilder.AddStationGrains(new FileSystemArchiveStore(ArchiveRoot), o => o.MaxBatchMessages = 10);
         }
     }
 }

@@ -1,4 +1,3 @@
-using System.Runtime.InteropServices;
 using System.Text;
 
 namespace EvSwap.Testing;
@@ -95,7 +94,7 @@ public sealed class Mosquitto : IAsyncDisposable
 
         if (!_process.HasExited)
         {
-            _ = Kill(_process.ProcessId, 15);
+            Signals.Terminate(_process.ProcessId);
             await _process.WaitForExitAsync(TimeSpan.FromSeconds(10));
         }
 
@@ -116,7 +115,4 @@ public sealed class Mosquitto : IAsyncDisposable
     {
         _process = await StandInProcess.StartAsync("mosquitto", Executable, ["-c", _configFile], Port);
     }
-
-    [DllImport("libc", EntryPoint = "kill", SetLastError = true)]
-    private static extern int Kill(int pid, int signal);
 }

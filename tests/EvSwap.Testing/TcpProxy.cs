@@ -4,21 +4,26 @@ using System.Net.Sockets;
 namespace EvSwap.Testing;
 
 /// <summary>
-/// A loopback TCP proxy that can cut every connection through it and refuse new ones for a while: a network
-/// failure between one client and its broker, while the broker itself and its other clients carry on.
+/// A loopback TCP proxy. It can cut every connection through it and refuse new ones for a while (a network failure
+/// between one client and its server, while the server and its other clients carry on), and it can show each
+/// connection's client-to-server bytes to an observer (the benchmark counts HTTP requests that way).
 /// </summary>
 public sealed class TcpProxy : IAsyncDisposable
 {
     private readonly TcpListener _listener = new(IPAddress.Loopback, 0);
     private readonly int _targetPort;
+    private readonly Func<Action<ReadOnlyMemory<byte>>>? _observeConnection;
     private readonly CancellationTokenSource _stop = new();
     private readonly List<TcpClient> _open = [];
     private readonly Task _accepting;
     private volatile bool _down;
 
-    public TcpProxy(int targetPort)
+    /// <param name="observeConnection">Called once per connection; the action it returns sees every chunk the client
+    /// sends, in order, after it was forwarded.</param>
+    public TcpProxy(int targetPort, Func<Action<ReadOnlyMemory<byte>>>? observeConnection = null)
     {
         _targetPort = targetPort;
+        _observeConnection = observeConnection;
         _listener.Start();
         Port = ((IPEndPoint)_listener.LocalEndpoint).Port;
         _accepting = Task.Run(AcceptAsync);
@@ -76,6 +81,17 @@ public sealed class TcpProxy : IAsyncDisposable
         }
     }
 
+    private async Task ForwardAsync(Stream from, Stream to, Action<ReadOnlyMemory<byte>> observe)
+    {
+        var buffer = new byte[64 * 1024];
+        int n;
+        while ((n = await from.ReadAsync(buffer, _stop.Token)) > 0)
+        {
+            await to.WriteAsync(buffer.AsMemory(0, n), _stop.Token);
+            observe(buffer.AsMemory(0, n));
+        }
+    }
+
     private async Task PipeAsync(TcpClient inbound)
     {
         using var outbound = new TcpClient();
@@ -88,9 +104,12 @@ public sealed class TcpProxy : IAsyncDisposable
                 _open.Add(outbound);
             }
 
+            inbound.NoDelay = true;
+            outbound.NoDelay = true;
             using var a = inbound.GetStream();
             using var b = outbound.GetStream();
-            await Task.WhenAny(a.CopyToAsync(b, _stop.Token), b.CopyToAsync(a, _stop.Token));
+            var up = _observeConnection is { } observe ? ForwardAsync(a, b, observe()) : a.CopyToAsync(b, _stop.Token);
+            await Task.WhenAny(up, b.CopyToAsync(a, _stop.Token));
         }
         catch (Exception)
         {

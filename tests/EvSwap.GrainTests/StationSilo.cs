@@ -1,0 +1,27 @@
+using EvSwap.Archive;
+using EvSwap.Contracts;
+using EvSwap.Grains;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace EvSwap.GrainTests;
+
+/// <summary>What a test silo needs for the station grains: the silo host's registrations, with the archive store and
+/// batching thresholds a test chooses.</summary>
+internal static class StationSilo
+{
+    public static void AddStationGrains(this ISiloBuilder silo, IArchiveStore store, Action<ArchiveOptions> archive)
+    {
+        silo.AddStationMemoryStorage();
+        silo.ConfigureServices(services =>
+        {
+            services.AddSingleton(TimeProvider.System);
+            services.AddMetrics();
+            services.AddSingleton<StationMetrics>();
+            services.AddSingleton(store);
+            services.AddSingleton<TelemetryArchive>();
+            services.Configure<StationOptions>(_ => { });
+            services.Configure(archive);
+            services.Configure<FleetOptions>(o => o.Shards = 4);
+        });
+    }
+}
