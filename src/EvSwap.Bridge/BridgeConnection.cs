@@ -1,5 +1,4 @@
 using System.Buffers;
-using System.Threading.Channels;
 using EvSwap.Contracts;
 using Microsoft.Extensions.Logging;
 using MQTTnet;
@@ -8,9 +7,8 @@ using MQTTnet.Protocol;
 namespace EvSwap.Bridge;
 
 /// <summary>
-/// One MQTT connection of the bridge. Messages are spread over lanes by station id: a lane processes its messages
-/// one at a time, so a station's snapshots reach its grain in the order the broker delivered them, while different
-/// stations proceed in parallel. A message is acknowledged only after its effect is done.
+/// One MQTT connection of the bridge. Messages go through <see cref="StationLanes{T}"/> (in order per station,
+/// parallel across stations) and are acknowledged only after their effect is done.
 /// </summary>
 internal sealed class BridgeConnection : IAsyncDisposable
 {
@@ -23,8 +21,7 @@ internal sealed class BridgeConnection : IAsyncDisposable
     private readonly TelemetryIngestor _ingestor;
     private readonly BridgeMetrics _metrics;
     private readonly ILogger _logger;
-    private readonly Channel<Work>[] _lanes = new Channel<Work>[Lanes];
-    private readonly Task[] _workers = new Task[Lanes];
+    private readonly StationLanes<Work> _lanes;
     private readonly SemaphoreSlim _inFlight;
     private readonly CancellationTokenSource _supervising = new();
     private readonly CancellationTokenSource _stopping = new();
@@ -57,13 +54,7 @@ internal sealed class BridgeConnection : IAsyncDisposable
             return Task.CompletedTask;
         };
 
-        for (var i = 0; i < Lanes; i++)
-        {
-            // Bounded so a burst waits in the broker, not in this process's memory.
-            _lanes[i] = Channel.CreateBounded<Work>(new BoundedChannelOptions(options.MaxInFlightPerConnection) { SingleReader = true });
-            var lane = _lanes[i];
-            _workers[i] = Task.Run(() => RunLaneAsync(lane));
-        }
+        _lanes = new StationLanes<Work>(Lanes, options.MaxInFlightPerConnection, HandleAsync);
     }
 
     public string ClientId { get; }
@@ -105,14 +96,9 @@ internal sealed class BridgeConnection : IAsyncDisposable
 
         _accepting = false;
         await _stopping.CancelAsync();
-        foreach (var lane in _lanes)
-        {
-            lane.Writer.TryComplete();
-        }
-
         try
         {
-            await Task.WhenAll(_workers).WaitAsync(timeout.Token);
+            await _lanes.CompleteAsync().WaitAsync(timeout.Token);
         }
         catch (OperationCanceledException)
         {
@@ -236,36 +222,32 @@ internal sealed class BridgeConnection : IAsyncDisposable
             return;
         }
 
-        var lane = TelemetryTopic.TryParseStationId(topic, out var stationId) ? (int)((uint)FleetIndex.ShardOf(stationId, Lanes)) : 0;
-        if (!_lanes[lane].Writer.TryWrite(new Work(topic, payload, e)))
+        if (!_lanes.TryWrite(topic, new Work(topic, payload, e)))
         {
             _inFlight.Release();
             _metrics.OnAcknowledged();
         }
     }
 
-    private async Task RunLaneAsync(Channel<Work> lane)
+    private async Task HandleAsync(Work work)
     {
-        await foreach (var work in lane.Reader.ReadAllAsync())
+        try
         {
-            try
-            {
-                await _ingestor.ProcessAsync(work.Topic, work.Payload, _abort.Token);
-                await work.Args.AcknowledgeAsync(_abort.Token);
-            }
-            catch (OperationCanceledException) when (_abort.IsCancellationRequested)
-            {
-                // Shutting down past the drain timeout: not acknowledged, so the broker keeps it.
-            }
-            catch (Exception ex)
-            {
-                _logger.LogWarning(ex, "Bridge connection {ClientId}: could not acknowledge a message on {Topic}; the broker will redeliver it.", ClientId, work.Topic);
-            }
-            finally
-            {
-                _inFlight.Release();
-                _metrics.OnAcknowledged();
-            }
+            await _ingestor.ProcessAsync(work.Topic, work.Payload, _abort.Token);
+            await work.Args.AcknowledgeAsync(_abort.Token);
+        }
+        catch (OperationCanceledException) when (_abort.IsCancellationRequested)
+        {
+            // Shutting down past the drain timeout: not acknowledged, so the broker keeps it.
+        }
+        catch (Exception ex)
+        {
+            _logger.LogWarning(ex, "Bridge connection {ClientId}: could not acknowledge a message on {Topic}; the broker will redeliver it.", ClientId, work.Topic);
+        }
+        finally
+        {
+            _inFlight.Release();
+            _metrics.OnAcknowledged();
         }
     }
 

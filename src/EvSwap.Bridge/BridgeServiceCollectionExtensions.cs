@@ -22,6 +22,7 @@ public static class BridgeServiceCollectionExtensions
         var mode = configuration.GetSection(MqttOptions.Section).Get<MqttOptions>()?.Mode ?? MqttMode.Embedded;
         if (mode == MqttMode.Embedded)
         {
+            services.AddSingleton<EmbeddedHandOff>();
             services.AddSingleton<EmbeddedBroker>();
             services.AddHostedService(sp => sp.GetRequiredService<EmbeddedBroker>());
         }

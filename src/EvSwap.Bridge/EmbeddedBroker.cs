@@ -8,9 +8,10 @@ namespace EvSwap.Bridge;
 
 /// <summary>
 /// The local profile's broker: an MQTTnet server in the silo process, so a developer needs nothing installed.
-/// It has no shared subscriptions; the bridge subscribes to the plain filter instead.
+/// Telemetry goes from its publish pipeline to <see cref="EmbeddedHandOff"/>; other topics are brokered as usual.
+/// Without a hand-off it is a plain broker (the benchmark measures its ceiling that way).
 /// </summary>
-public sealed class EmbeddedBroker(IOptions<MqttOptions> options, ILogger<EmbeddedBroker> logger) : IHostedService, IDisposable
+public sealed class EmbeddedBroker(IOptions<MqttOptions> options, EmbeddedHandOff? handOff, ILogger<EmbeddedBroker> logger) : IHostedService, IDisposable
 {
     private MqttServer? _server;
 
@@ -27,7 +28,7 @@ public sealed class EmbeddedBroker(IOptions<MqttOptions> options, ILogger<Embedd
             .WithDefaultEndpointBoundIPAddress(address)
             .WithDefaultEndpointPort(o.Port)
             .WithPersistentSessions()
-            // The default queue of 250 per client drops messages when the bridge falls behind a burst.
+            // The default queue of 250 per subscriber silently drops messages when one falls behind a burst.
             .WithMaxPendingMessagesPerClient(1_000_000)
             .Build();
         _server = new MqttServerFactory().CreateMqttServer(serverOptions);
@@ -42,6 +43,9 @@ public sealed class EmbeddedBroker(IOptions<MqttOptions> options, ILogger<Embedd
 
             return Task.CompletedTask;
         };
+
+        // Before the listener opens, so no telemetry is acknowledged that the hand-off did not take.
+        handOff?.Attach(_server);
         await _server.StartAsync();
         logger.LogInformation("Embedded MQTT broker listening on mqtt://{Host}:{Port}", o.Host, o.Port);
     }
@@ -50,6 +54,7 @@ public sealed class EmbeddedBroker(IOptions<MqttOptions> options, ILogger<Embedd
     {
         if (_server is not null)
         {
+            handOff?.Detach(_server);
             await _server.StopAsync();
         }
     }

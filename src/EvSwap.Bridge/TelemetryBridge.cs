@@ -5,26 +5,34 @@ using Microsoft.Extensions.Options;
 namespace EvSwap.Bridge;
 
 /// <summary>
-/// The bridge of this silo: a pool of <see cref="MqttOptions.Connections"/> broker connections in one shared
-/// subscription group. Registered after Orleans so the host stops it first: the bridge drains before grains flush.
+/// The bridge of this silo: with an external broker, a pool of <see cref="MqttOptions.Connections"/> connections in
+/// one shared subscription group; with the embedded broker, the in-process <see cref="EmbeddedHandOff"/>.
+/// Registered after Orleans so the host stops it first: the bridge drains before grains flush.
 /// </summary>
 public sealed class TelemetryBridge(
     IOptions<MqttOptions> options,
     BridgeIdentity identity,
     TelemetryIngestor ingestor,
     BridgeMetrics metrics,
-    ILoggerFactory loggerFactory) : IHostedService, IAsyncDisposable
+    ILoggerFactory loggerFactory,
+    EmbeddedHandOff? embedded = null) : IHostedService, IAsyncDisposable
 {
     private readonly List<BridgeConnection> _connections = [];
     private readonly ILogger _logger = loggerFactory.CreateLogger<TelemetryBridge>();
 
-    public int ConnectionCount => _connections.Count;
-    public int ConnectedCount => _connections.Count(c => c.IsConnected);
+    public int ConnectionCount => embedded is null ? _connections.Count : 1;
+    public int ConnectedCount => embedded is null ? _connections.Count(c => c.IsConnected) : embedded.IsAttached ? 1 : 0;
     public IReadOnlyList<string> ClientIds => [.. _connections.Select(c => c.ClientId)];
 
     public Task StartAsync(CancellationToken cancellationToken)
     {
         var o = options.Value;
+        if (embedded is not null)
+        {
+            _logger.LogInformation("MQTT bridge: in-process hand-off from the embedded broker on {Host}:{Port}.", o.Host, o.Port);
+            return Task.CompletedTask;
+        }
+
         for (var i = 0; i < o.Connections; i++)
         {
             // Stable per silo and connection, so a reconnect resumes the same persistent session.
@@ -40,8 +48,13 @@ public sealed class TelemetryBridge(
 
     public async Task StopAsync(CancellationToken cancellationToken)
     {
-        _logger.LogInformation("MQTT bridge draining {Count} connection(s).", _connections.Count);
+        _logger.LogInformation("MQTT bridge draining {Count} connection(s).", ConnectionCount);
         await Task.WhenAll(_connections.Select(c => c.DrainAsync(cancellationToken)));
+        if (embedded is not null)
+        {
+            await embedded.DrainAsync(cancellationToken);
+        }
+
         _logger.LogInformation("MQTT bridge stopped: {Accepted} accepted, {Duplicates} duplicates, {Rejected} rejected.", metrics.Accepted, metrics.Duplicates, metrics.Rejected);
     }
 

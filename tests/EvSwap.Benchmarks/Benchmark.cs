@@ -64,7 +64,7 @@ public sealed class Benchmark(BenchOptions options, Report report)
     {
         // (a) The same MQTTnet server the silo embeds (EmbeddedBroker, same options), in this process.
         var port = FreePort.Next();
-        using var broker = new EmbeddedBroker(Options.Create(new MqttOptions { Host = "127.0.0.1", Port = port }), NullLogger<EmbeddedBroker>.Instance);
+        using var broker = new EmbeddedBroker(Options.Create(new MqttOptions { Host = "127.0.0.1", Port = port }), handOff: null, NullLogger<EmbeddedBroker>.Instance);
         await broker.StartAsync(ct);
         var embedded = await BareRateAsync(port, ct);
         await broker.StopAsync(ct);

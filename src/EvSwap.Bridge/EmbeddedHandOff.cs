@@ -1,0 +1,138 @@
+using System.Buffers;
+using System.Threading.Channels;
+using EvSwap.Contracts;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+using MQTTnet;
+using MQTTnet.Server;
+
+namespace EvSwap.Bridge;
+
+/// <summary>
+/// The bridge of the local profile: takes telemetry straight out of the embedded broker's publish pipeline instead
+/// of subscribing over a second, loopback MQTT connection, so each message crosses MQTT once, not twice.
+/// </summary>
+/// <remarks>
+/// The broker acknowledges a publish once it sits in a lane, not once its grain applied it: MQTTnet handles one
+/// connection's packets one after another, so waiting for the grain would serialise each publisher. Nothing is lost
+/// by it that the embedded broker would have kept: its sessions live in this process's memory either way, and a
+/// drain finishes every queued message before the silo stops. Publishes that arrive after the drain began are not
+/// acknowledged (their connection is closed), so the station sends them again to the next silo it reaches.
+/// </remarks>
+public sealed class EmbeddedHandOff
+{
+    private const int Lanes = 32;
+
+    private readonly TelemetryIngestor _ingestor;
+    private readonly BridgeMetrics _metrics;
+    private readonly MqttOptions _options;
+    private readonly ILogger _logger;
+    private readonly StationLanes<Delivery> _lanes;
+    private readonly CancellationTokenSource _abort = new();
+    private volatile bool _accepting = true;
+    private int _attached;
+
+    public EmbeddedHandOff(TelemetryIngestor ingestor, BridgeMetrics metrics, IOptions<MqttOptions> options, ILogger<EmbeddedHandOff> logger)
+    {
+        _ingestor = ingestor;
+        _metrics = metrics;
+        _options = options.Value;
+        _logger = logger;
+        _lanes = new StationLanes<Delivery>(Lanes, _options.MaxInFlightPerConnection, HandleAsync);
+    }
+
+    /// <summary>True while the embedded broker is running and feeding this hand-off.</summary>
+    public bool IsAttached => Volatile.Read(ref _attached) == 1;
+
+    internal void Attach(MqttServer server)
+    {
+        server.InterceptingPublishAsync += OnPublishAsync;
+        if (Interlocked.Exchange(ref _attached, 1) == 0)
+        {
+            _metrics.OnConnected();
+        }
+    }
+
+    internal void Detach(MqttServer server)
+    {
+        server.InterceptingPublishAsync -= OnPublishAsync;
+        if (Interlocked.Exchange(ref _attached, 0) == 1)
+        {
+            _metrics.OnDisconnected();
+        }
+    }
+
+    /// <summary>Refuses new publishes, then finishes every queued message (up to the drain timeout).</summary>
+    public async Task DrainAsync(CancellationToken cancellationToken)
+    {
+        _accepting = false;
+        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        timeout.CancelAfter(_options.DrainTimeout);
+        try
+        {
+            await _lanes.CompleteAsync().WaitAsync(timeout.Token);
+        }
+        catch (OperationCanceledException)
+        {
+            _logger.LogError("Embedded broker hand-off: drain timed out after {Timeout} with {Pending} messages queued; they are lost.", _options.DrainTimeout, _lanes.Pending);
+            await _abort.CancelAsync();
+        }
+    }
+
+    private async Task OnPublishAsync(InterceptingPublishEventArgs e)
+    {
+        var topic = e.ApplicationMessage.Topic;
+        if (MqttTopicFilterComparer.Compare(topic, TelemetryTopic.Filter) != MqttTopicFilterCompareResult.IsMatch)
+        {
+            // Not telemetry: ordinary broker traffic, for whoever subscribes to it.
+            return;
+        }
+
+        if (!_accepting)
+        {
+            Refuse(e);
+            return;
+        }
+
+        var payload = e.ApplicationMessage.Payload.ToArray();
+        _metrics.OnReceived();
+        try
+        {
+            await _lanes.WriteAsync(topic, new Delivery(topic, payload), e.CancellationToken);
+        }
+        catch (Exception ex) when (ex is ChannelClosedException or OperationCanceledException)
+        {
+            _metrics.OnAcknowledged();
+            Refuse(e);
+        }
+    }
+
+    /// <summary>No PUBACK and the connection closes: the publisher keeps the message and sends it again.</summary>
+    private static void Refuse(InterceptingPublishEventArgs e)
+    {
+        e.ProcessPublish = false;
+        e.CloseConnection = true;
+    }
+
+    private async Task HandleAsync(Delivery delivery)
+    {
+        try
+        {
+            await _ingestor.ProcessAsync(delivery.Topic, delivery.Payload, _abort.Token);
+        }
+        catch (OperationCanceledException) when (_abort.IsCancellationRequested)
+        {
+            // Past the drain timeout; counted in the drain's log line.
+        }
+        catch (Exception ex)
+        {
+            _logger.LogError(ex, "Embedded broker hand-off: message on {Topic} failed unexpectedly.", delivery.Topic);
+        }
+        finally
+        {
+            _metrics.OnAcknowledged();
+        }
+    }
+
+    private sealed record Delivery(string Topic, byte[] Payload);
+}

@@ -1,0 +1,102 @@
+using System.Collections.Concurrent;
+using System.Text;
+using System.Text.Json;
+using EvSwap.Bridge;
+using EvSwap.Contracts;
+using EvSwap.Testing;
+using Microsoft.Extensions.DependencyInjection;
+using MQTTnet;
+using MQTTnet.Protocol;
+
+namespace EvSwap.EndToEndTests;
+
+/// <summary>The local profile's bridge: telemetry taken from the embedded broker in process, nothing else changed.</summary>
+public class EmbeddedHandOffTests
+{
+    private static byte[] Snapshot(string stationId, long seq) => JsonSerializer.SerializeToUtf8Bytes(new TelemetryMessage
+    {
+        Schema = TelemetryMessage.SchemaV1,
+        StationId = stationId,
+        Boot = 1,
+        Seq = seq,
+        Ts = DateTimeOffset.UtcNow,
+        AmbientC = 20,
+        GridPowerKw = 10,
+        Slots = [new SlotReading { Slot = 1, State = SlotStates.Ready, BatteryId = "bat-1", SocPct = 98, TempC = 25, SohPct = 97, Cycles = 3 }],
+    }, TelemetryJsonContext.Default.TelemetryMessage);
+
+    [Fact]
+    public async Task Telemetry_reaches_its_grain_once_while_subscribers_still_receive_it_and_other_topics_are_brokered_as_usual()
+    {
+        await using var silo = await LocalSilo.StartAsync();
+        using var watcher = await silo.ConnectPublisherAsync("watcher");
+        var seen = new ConcurrentQueue<string>();
+        watcher.ApplicationMessageReceivedAsync += e =>
+        {
+            seen.Enqueue(e.ApplicationMessage.Topic);
+            return Task.CompletedTask;
+        };
+        await watcher.SubscribeAsync(new MqttClientSubscribeOptionsBuilder()
+            .WithTopicFilter(TelemetryTopic.Filter, MqttQualityOfServiceLevel.AtLeastOnce)
+            .WithTopicFilter("ops/#", MqttQualityOfServiceLevel.AtLeastOnce)
+            .Build());
+
+        using var publisher = await silo.ConnectPublisherAsync("handoff-publisher");
+        await LocalSilo.PublishAsync(publisher, TelemetryTopic.For("handoff-1"), Snapshot("handoff-1", 1));
+        await LocalSilo.PublishAsync(publisher, "ops/notes", Encoding.UTF8.GetBytes("not telemetry"));
+
+        var view = await Eventually.GetAsync(() => silo.GetJsonAsync("/stations/handoff-1"), v => v.GetProperty("seq").GetInt64() == 1);
+        Assert.Equal(1, view.GetProperty("counters").GetProperty("messages").GetInt64());
+        await Eventually.GetAsync(() => Task.FromResult(seen.Count), n => n == 2);
+        Assert.Equal([TelemetryTopic.For("handoff-1"), "ops/notes"], seen.Order());
+
+        // Only telemetry is the bridge's business: the other topic is neither counted nor dead-lettered.
+        var metrics = silo.Services.GetRequiredService<BridgeMetrics>();
+        Assert.Equal((1L, 1L, 0L), (metrics.Received, metrics.Accepted, metrics.Rejected));
+    }
+
+    [Fact]
+    public async Task A_burst_larger_than_the_lanes_waits_for_them_and_every_message_is_applied_in_order()
+    {
+        // Two messages per lane: the publishers must be held back by the broker, not lose anything.
+        await using var silo = await LocalSilo.StartAsync("--Mqtt:MaxInFlightPerConnection=2");
+        const int stations = 5;
+        const int perStation = 300;
+        using var publisher = await silo.ConnectPublisherAsync("burst-publisher");
+        var publishes = new List<Task>();
+        for (var seq = 1; seq <= perStation; seq++)
+        {
+            for (var s = 0; s < stations; s++)
+            {
+                publishes.Add(LocalSilo.PublishAsync(publisher, TelemetryTopic.For($"burst-{s}"), Snapshot($"burst-{s}", seq)));
+            }
+        }
+
+        await Task.WhenAll(publishes);
+        for (var s = 0; s < stations; s++)
+        {
+            var view = await Eventually.GetAsync(() => silo.GetJsonAsync($"/stations/burst-{s}"), v => v.GetProperty("seq").GetInt64() == perStation);
+            var counters = view.GetProperty("counters");
+            Assert.Equal((perStation, 0L), (counters.GetProperty("messages").GetInt64(), counters.GetProperty("duplicates").GetInt64()));
+        }
+    }
+
+    [Fact]
+    public async Task Once_the_drain_began_a_publish_is_not_acknowledged_so_the_station_keeps_it_for_the_next_silo()
+    {
+        await using var silo = await LocalSilo.StartAsync();
+        using var publisher = await silo.ConnectPublisherAsync("drain-publisher");
+        await LocalSilo.PublishAsync(publisher, TelemetryTopic.For("drain-1"), Snapshot("drain-1", 1));
+        await Eventually.GetAsync(() => silo.GetJsonAsync("/stations/drain-1"), v => v.GetProperty("seq").GetInt64() == 1);
+
+        // The bridge drains first when the host stops; the broker is still up and still takes connections.
+        await silo.Services.GetRequiredService<TelemetryBridge>().StopAsync(CancellationToken.None);
+        var late = LocalSilo.PublishAsync(publisher, TelemetryTopic.For("drain-1"), Snapshot("drain-1", 2));
+        await Assert.ThrowsAnyAsync<Exception>(() => late.WaitAsync(TimeSpan.FromSeconds(10)));
+        Assert.False(publisher.IsConnected);
+
+        await silo.StopAsync();
+        Assert.Equal([("drain-1", 1L, 1L)], await silo.ReadArchivedTelemetryAsync());
+        Assert.Equal(1, silo.Services.GetRequiredService<BridgeMetrics>().Received);
+    }
+}
