@@ -1,6 +1,7 @@
 using EvSwap.Archive;
 using EvSwap.Contracts;
 using Microsoft.Extensions.Logging;
+using Orleans.Metadata;
 
 namespace EvSwap.Bridge;
 
@@ -11,12 +12,28 @@ namespace EvSwap.Bridge;
 /// </summary>
 public sealed class TelemetryIngestor(
     IGrainFactory grains,
+    GrainInterfaceTypeResolver interfaceTypes,
+    GrainInterfaceTypeToGrainTypeResolver grainTypes,
     DeadLetterQueue deadLetters,
     BridgeMetrics metrics,
     TimeProvider time,
     ILogger<TelemetryIngestor> logger)
 {
     private static readonly TimeSpan MaxRetryDelay = TimeSpan.FromSeconds(10);
+
+    // GetGrain<IStationGrain>(id) works out the interface's type name from reflection on every call (several
+    // hundred bytes of garbage per message); the two type ids are resolved once instead.
+    private readonly Lazy<(GrainType Grain, GrainInterfaceType Interface)> _stationTypes = new(() =>
+    {
+        var interfaceType = interfaceTypes.GetGrainInterfaceType(typeof(IStationGrain));
+        return (grainTypes.GetGrainType(interfaceType), interfaceType);
+    });
+
+    private IStationGrain StationGrain(string stationId)
+    {
+        var (grainType, interfaceType) = _stationTypes.Value;
+        return (IStationGrain)grains.GetGrain(GrainId.Create(grainType, stationId), interfaceType);
+    }
 
     public async Task ProcessAsync(string topic, byte[] payload, CancellationToken cancellationToken)
     {
@@ -31,7 +48,7 @@ public sealed class TelemetryIngestor(
         }
 
         var message = parsed.Message!;
-        var grain = grains.GetGrain<IStationGrain>(parsed.TopicStationId!);
+        var grain = StationGrain(parsed.TopicStationId!);
         var envelope = new TelemetryEnvelope(message, payload, receivedAt);
         for (var attempt = 1; ; attempt++)
         {

@@ -159,43 +159,47 @@ public static class TelemetryValidator
             return;
         }
 
-        var seen = new HashSet<int>();
+        // Slot numbers are 1..MaxSlots, so a bit per number finds repeats without a set per message.
+        Span<bool> seen = stackalloc bool[MaxSlots + 1];
         foreach (var s in slots)
         {
-            var name = $"slot {s.Slot}";
             if (s.Slot is < 1 or > MaxSlots)
             {
                 failures.Add(new(RejectReason.OutOfRange, $"slot number {s.Slot} is outside 1-{MaxSlots}"));
             }
-            else if (!seen.Add(s.Slot))
+            else if (seen[s.Slot])
             {
                 failures.Add(new(RejectReason.OutOfRange, $"slot number {s.Slot} appears twice"));
+            }
+            else
+            {
+                seen[s.Slot] = true;
             }
 
             if (s.State is null)
             {
-                failures.Add(new(RejectReason.MissingField, $"{name}: state is missing"));
+                failures.Add(new(RejectReason.MissingField, $"slot {s.Slot}: state is missing"));
             }
             else if (!SlotStates.IsKnown(s.State))
             {
-                failures.Add(new(RejectReason.OutOfRange, $"{name}: state '{Truncate(s.State)}' is not one of {string.Join(", ", SlotStates.All)}"));
+                failures.Add(new(RejectReason.OutOfRange, $"slot {s.Slot}: state '{Truncate(s.State)}' is not one of {string.Join(", ", SlotStates.All)}"));
             }
             else if (SlotStates.HoldsBattery(s.State) && string.IsNullOrEmpty(s.BatteryId))
             {
-                failures.Add(new(RejectReason.MissingField, $"{name}: state '{s.State}' needs a batteryId"));
+                failures.Add(new(RejectReason.MissingField, $"slot {s.Slot}: state '{s.State}' needs a batteryId"));
             }
 
             if (s.BatteryId is { Length: > MaxIdLength })
             {
-                failures.Add(new(RejectReason.OutOfRange, $"{name}: batteryId is longer than {MaxIdLength} characters"));
+                failures.Add(new(RejectReason.OutOfRange, $"slot {s.Slot}: batteryId is longer than {MaxIdLength} characters"));
             }
 
-            CheckRange(failures, $"{name}: socPct", s.SocPct, 0, 100);
-            CheckRange(failures, $"{name}: tempC", s.TempC, -60, 150);
-            CheckRange(failures, $"{name}: sohPct", s.SohPct, 0, 100);
+            CheckSlotRange(failures, s.Slot, "socPct", s.SocPct, 0, 100);
+            CheckSlotRange(failures, s.Slot, "tempC", s.TempC, -60, 150);
+            CheckSlotRange(failures, s.Slot, "sohPct", s.SohPct, 0, 100);
             if (s.Cycles is < 0 or > 1_000_000)
             {
-                failures.Add(new(RejectReason.OutOfRange, $"{name}: cycles {s.Cycles} is outside 0-1000000"));
+                failures.Add(new(RejectReason.OutOfRange, $"slot {s.Slot}: cycles {s.Cycles} is outside 0-1000000"));
             }
         }
     }
@@ -231,6 +235,15 @@ public static class TelemetryValidator
         if (value is { } v && (double.IsNaN(v) || v < min || v > max))
         {
             failures.Add(new(RejectReason.OutOfRange, $"{name} {v} is outside {min}..{max}"));
+        }
+    }
+
+    // The field name is only formatted when the value fails: a valid message builds no strings at all.
+    private static void CheckSlotRange(List<ValidationFailure> failures, int slot, string field, double? value, double min, double max)
+    {
+        if (value is { } v && (double.IsNaN(v) || v < min || v > max))
+        {
+            failures.Add(new(RejectReason.OutOfRange, $"slot {slot}: {field} {v} is outside {min}..{max}"));
         }
     }
 

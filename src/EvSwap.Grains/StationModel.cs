@@ -36,7 +36,12 @@ public static class StationModel
         state.LastSeen = receivedAt;
         state.AmbientC = message.AmbientC;
         state.GridPowerKw = message.GridPowerKw;
-        state.Slots = message.Slots is null ? [] : [.. message.Slots.OrderBy(s => s.Slot)];
+        state.Slots = message.Slots is null ? [] : [.. message.Slots];
+        if (!IsSortedBySlot(state.Slots))
+        {
+            state.Slots.Sort((a, b) => a.Slot.CompareTo(b.Slot));
+        }
+
         state.Messages++;
 
         var day = DateOnly.FromDateTime(message.Ts.UtcDateTime);
@@ -73,11 +78,9 @@ public static class StationModel
     {
         var before = state.Alerts.Count;
         var changed = false;
-        var present = new HashSet<int>();
 
         foreach (var slot in state.Slots)
         {
-            present.Add(slot.Slot);
 
             // Over-temperature needs N consecutive hot readings to raise, and a reading below the lower limit to clear.
             if (slot.TempC is { } t && t >= options.OverTemperatureC)
@@ -121,20 +124,93 @@ public static class StationModel
         }
 
         // A slot missing from the snapshot (cabinet reconfigured) can no longer be hot or faulty.
-        changed |= state.Alerts.RemoveAll(a => a.Slot is { } s && !present.Contains(s)) > 0;
-        foreach (var slot in state.HotStreaks.Keys.Where(s => !present.Contains(s)).ToList())
+        for (var i = state.Alerts.Count - 1; i >= 0; i--)
         {
-            state.HotStreaks.Remove(slot);
+            if (state.Alerts[i].Slot is { } s && !HasSlot(state.Slots, s))
+            {
+                state.Alerts.RemoveAt(i);
+                changed = true;
+            }
+        }
+
+        if (state.HotStreaks.Count > 0)
+        {
+            foreach (var slot in state.HotStreaks.Keys.Where(s => !HasSlot(state.Slots, s)).ToList())
+            {
+                state.HotStreaks.Remove(slot);
+            }
         }
 
         return changed || before != state.Alerts.Count;
     }
 
-    private static Alert? Find(StationState state, string kind, int slot) =>
-        state.Alerts.Find(a => a.Kind == kind && a.Slot == slot);
+    // Loops rather than lambdas: this runs for every slot of every message, and each closure is an allocation.
+    private static Alert? Find(StationState state, string kind, int slot)
+    {
+        foreach (var a in state.Alerts)
+        {
+            if (a.Kind == kind && a.Slot == slot)
+            {
+                return a;
+            }
+        }
 
-    private static bool Remove(StationState state, string kind, int slot) =>
-        state.Alerts.RemoveAll(a => a.Kind == kind && a.Slot == slot) > 0;
+        return null;
+    }
+
+    private static bool Remove(StationState state, string kind, int slot)
+    {
+        var removed = false;
+        for (var i = state.Alerts.Count - 1; i >= 0; i--)
+        {
+            if (state.Alerts[i].Kind == kind && state.Alerts[i].Slot == slot)
+            {
+                state.Alerts.RemoveAt(i);
+                removed = true;
+            }
+        }
+
+        return removed;
+    }
+
+    private static bool IsSortedBySlot(List<SlotReading> slots)
+    {
+        for (var i = 1; i < slots.Count; i++)
+        {
+            if (slots[i - 1].Slot > slots[i].Slot)
+            {
+                return false;
+            }
+        }
+
+        return true;
+    }
+
+    /// <summary>Binary search: <see cref="StationState.Slots"/> is kept sorted by slot number.</summary>
+    private static bool HasSlot(List<SlotReading> slots, int slot)
+    {
+        int lo = 0, hi = slots.Count - 1;
+        while (lo <= hi)
+        {
+            var mid = (lo + hi) >>> 1;
+            var n = slots[mid].Slot;
+            if (n == slot)
+            {
+                return true;
+            }
+
+            if (n < slot)
+            {
+                lo = mid + 1;
+            }
+            else
+            {
+                hi = mid - 1;
+            }
+        }
+
+        return false;
+    }
 
     public static Dictionary<string, int> SlotCounts(IReadOnlyList<SlotReading> slots)
     {

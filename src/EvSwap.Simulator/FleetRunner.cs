@@ -21,7 +21,19 @@ public sealed class FleetRunner(SimulatorOptions options, TextWriter output)
 
     public Dictionary<string, StationTally> Tallies { get; } = new(StringComparer.Ordinal);
 
-    public async Task<RunSummary> RunAsync(CancellationToken cancellationToken)
+    private SimulatedStation[]? _stations;
+
+    public Task<RunSummary> RunAsync(CancellationToken cancellationToken) =>
+        RunCoreAsync(options.EffectiveInterval, options.Duration, cancellationToken);
+
+    /// <summary>
+    /// Runs the same fleet again at another total rate: boots stay and every station's seq carries on, so a
+    /// benchmark that steps the rate sees one fleet speeding up, not every station rebooting at each step.
+    /// </summary>
+    public Task<RunSummary> ContinueAsync(double rate, TimeSpan duration, CancellationToken cancellationToken) =>
+        RunCoreAsync(TimeSpan.FromSeconds(options.Stations / rate), duration, cancellationToken);
+
+    private SimulatedStation[] CreateFleet()
     {
         var pool = new BatteryPool();
         var profile = new StationProfile
@@ -33,7 +45,7 @@ public sealed class FleetRunner(SimulatorOptions options, TextWriter output)
             DropoutsPerDay = options.DropoutsPerDay,
         };
 
-        // Boot from the start time: a new run looks like a restart of every station, so the platform accepts it.
+        // Boot from the start time: a new fleet looks like a restart of every station, so the platform accepts it.
         var boot = DateTimeOffset.UtcNow.ToUnixTimeSeconds();
         var stations = Enumerable.Range(0, options.Stations)
             .Select(i => new SimulatedStation($"{options.IdPrefix}{i:D5}", i, profile, pool, options.Seed, boot))
@@ -43,12 +55,18 @@ public sealed class FleetRunner(SimulatorOptions options, TextWriter output)
             Tallies[s.Id] = new StationTally { Boot = s.Boot };
         }
 
+        return stations;
+    }
+
+    private async Task<RunSummary> RunCoreAsync(TimeSpan interval, TimeSpan? duration, CancellationToken cancellationToken)
+    {
+        var stations = _stations ??= CreateFleet();
+        (_published, _acknowledged, _errors, _bytes) = (0, 0, 0, 0);
         var connections = await ConnectAsync(Math.Min(options.Connections, options.Stations), cancellationToken);
         var random = new Random(options.Seed);
         var held = new Dictionary<int, (TelemetryMessage Message, byte[] Payload)>();
-        var interval = options.EffectiveInterval;
         var stopwatch = Stopwatch.StartNew();
-        var deadline = options.Duration is { } d ? stopwatch.Elapsed + d : TimeSpan.MaxValue;
+        var deadline = duration is { } d ? stopwatch.Elapsed + d : TimeSpan.MaxValue;
         var nextProgress = TimeSpan.FromSeconds(1);
         long round = 0;
 
