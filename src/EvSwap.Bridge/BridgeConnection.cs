@@ -210,7 +210,7 @@ internal sealed class BridgeConnection : IAsyncDisposable
 
         Interlocked.Exchange(ref _lastReceivedTicks, Environment.TickCount64);
         var topic = e.ApplicationMessage.Topic;
-        var payload = e.ApplicationMessage.Payload.ToArray();
+        var payload = PayloadCopy.ToPinnedArray(e.ApplicationMessage.Payload);
         _metrics.OnReceived();
         try
         {

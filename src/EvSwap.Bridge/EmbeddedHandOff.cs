@@ -94,7 +94,7 @@ public sealed class EmbeddedHandOff
             return;
         }
 
-        var payload = e.ApplicationMessage.Payload.ToArray();
+        var payload = PayloadCopy.ToPinnedArray(e.ApplicationMessage.Payload);
         _metrics.OnReceived();
         try
         {

@@ -89,7 +89,7 @@ public sealed class StationGrain : Grain, IStationGrain
         }
 
         var first = !State.HasReported;
-        var result = StationModel.Apply(State, envelope.Message, envelope.ReceivedAt, _options);
+        var result = StationModel.Apply(State, envelope.Message, envelope.Payload, envelope.ReceivedAt, _options);
         if (!result.Applied)
         {
             _stateDirty = true;
@@ -118,7 +118,7 @@ public sealed class StationGrain : Grain, IStationGrain
         _indexDirty = true;
         if (first || result.AlertsChanged || now - _lastIndexPush >= _options.IndexRefreshInterval)
         {
-            await PushIndexAsync(now);
+            await PushIndexAsync(now, StationModel.SortedSlots(envelope.Message));
         }
 
         return IngestOutcome.Accepted;
@@ -278,12 +278,12 @@ public sealed class StationGrain : Grain, IStationGrain
         }
     }
 
-    private Task PushIndexAsync(DateTimeOffset now)
+    private Task PushIndexAsync(DateTimeOffset now, IReadOnlyList<SlotReading>? slots = null)
     {
         _indexDirty = false;
         _lastIndexPush = now;
         var shard = GrainFactory.GetGrain<IFleetIndexShardGrain>(FleetIndex.ShardOf(StationId, _fleetOptions.Shards));
-        return shard.Upsert(StationModel.ToSummary(StationId, State, _options));
+        return shard.Upsert(StationModel.ToSummary(StationId, State, _options, slots));
     }
 
     /// <summary>
@@ -309,7 +309,7 @@ public sealed class StationGrain : Grain, IStationGrain
                 var message = JsonSerializer.Deserialize(stored.Payload, TelemetryJsonContext.Default.TelemetryMessage);
                 if (message is not null && StationModel.IsNew(State, message.Boot, message.Seq))
                 {
-                    StationModel.Apply(State, message, stored.ReceivedAt, _options);
+                    StationModel.Apply(State, message, stored.Payload, stored.ReceivedAt, _options);
                     replayed++;
                 }
             }

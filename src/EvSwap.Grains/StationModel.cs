@@ -1,3 +1,4 @@
+using System.Text.Json;
 using EvSwap.Contracts;
 
 namespace EvSwap.Grains;
@@ -21,7 +22,8 @@ public static class StationModel
     public static bool IsNew(StationState state, long boot, long seq) =>
         !state.HasReported || boot > state.Boot || (boot == state.Boot && seq > state.Seq);
 
-    public static ApplyResult Apply(StationState state, TelemetryMessage message, DateTimeOffset receivedAt, StationOptions options)
+    /// <param name="payload">The message as received; kept as the station's latest snapshot.</param>
+    public static ApplyResult Apply(StationState state, TelemetryMessage message, byte[] payload, DateTimeOffset receivedAt, StationOptions options)
     {
         if (!IsNew(state, message.Boot, message.Seq))
         {
@@ -36,11 +38,7 @@ public static class StationModel
         state.LastSeen = receivedAt;
         state.AmbientC = message.AmbientC;
         state.GridPowerKw = message.GridPowerKw;
-        state.Slots = message.Slots is null ? [] : [.. message.Slots];
-        if (!IsSortedBySlot(state.Slots))
-        {
-            state.Slots.Sort((a, b) => a.Slot.CompareTo(b.Slot));
-        }
+        state.LatestSnapshot = payload;
 
         state.Messages++;
 
@@ -70,16 +68,16 @@ public static class StationModel
         state.Faults += faults;
 
         List<Alert>? raised = null;
-        var alertsChanged = UpdateAlerts(state, message, options, ref raised);
+        var alertsChanged = UpdateAlerts(state, message, SortedSlots(message), options, ref raised);
         return new ApplyResult(true, swaps, faults, alertsChanged, raised);
     }
 
-    private static bool UpdateAlerts(StationState state, TelemetryMessage message, StationOptions options, ref List<Alert>? raised)
+    private static bool UpdateAlerts(StationState state, TelemetryMessage message, IReadOnlyList<SlotReading> slots, StationOptions options, ref List<Alert>? raised)
     {
         var before = state.Alerts.Count;
         var changed = false;
 
-        foreach (var slot in state.Slots)
+        foreach (var slot in slots)
         {
 
             // Over-temperature needs N consecutive hot readings to raise, and a reading below the lower limit to clear.
@@ -126,7 +124,7 @@ public static class StationModel
         // A slot missing from the snapshot (cabinet reconfigured) can no longer be hot or faulty.
         for (var i = state.Alerts.Count - 1; i >= 0; i--)
         {
-            if (state.Alerts[i].Slot is { } s && !HasSlot(state.Slots, s))
+            if (state.Alerts[i].Slot is { } s && !HasSlot(slots, s))
             {
                 state.Alerts.RemoveAt(i);
                 changed = true;
@@ -135,7 +133,7 @@ public static class StationModel
 
         if (state.HotStreaks.Count > 0)
         {
-            foreach (var slot in state.HotStreaks.Keys.Where(s => !HasSlot(state.Slots, s)).ToList())
+            foreach (var slot in state.HotStreaks.Keys.Where(s => !HasSlot(slots, s)).ToList())
             {
                 state.HotStreaks.Remove(slot);
             }
@@ -173,7 +171,20 @@ public static class StationModel
         return removed;
     }
 
-    private static bool IsSortedBySlot(List<SlotReading> slots)
+    /// <summary>A message's slots in slot order (stations normally send them in order, so usually no copy).</summary>
+    public static IReadOnlyList<SlotReading> SortedSlots(TelemetryMessage message)
+    {
+        var slots = message.Slots ?? [];
+        return IsSortedBySlot(slots) ? slots : [.. slots.OrderBy(s => s.Slot)];
+    }
+
+    /// <summary>The station's slots, from its latest snapshot.</summary>
+    public static IReadOnlyList<SlotReading> LatestSlots(StationState state) =>
+        state.LatestSnapshot is { } bytes && JsonSerializer.Deserialize(bytes, TelemetryJsonContext.Default.TelemetryMessage) is { } latest
+            ? SortedSlots(latest)
+            : [];
+
+    private static bool IsSortedBySlot(IReadOnlyList<SlotReading> slots)
     {
         for (var i = 1; i < slots.Count; i++)
         {
@@ -186,8 +197,8 @@ public static class StationModel
         return true;
     }
 
-    /// <summary>Binary search: <see cref="StationState.Slots"/> is kept sorted by slot number.</summary>
-    private static bool HasSlot(List<SlotReading> slots, int slot)
+    /// <summary>Binary search over slots sorted by slot number.</summary>
+    private static bool HasSlot(IReadOnlyList<SlotReading> slots, int slot)
     {
         int lo = 0, hi = slots.Count - 1;
         while (lo <= hi)
@@ -242,7 +253,10 @@ public static class StationModel
         return [.. stored, new Alert(AlertKinds.Offline, null, null, lastSeen + offlineAfter, $"no message since {lastSeen:O}")];
     }
 
-    public static StationView ToView(string stationId, StationState state, DateTimeOffset now, StationOptions options) => new(
+    public static StationView ToView(string stationId, StationState state, DateTimeOffset now, StationOptions options) =>
+        ToView(stationId, state, LatestSlots(state), now, options);
+
+    private static StationView ToView(string stationId, StationState state, IReadOnlyList<SlotReading> slots, DateTimeOffset now, StationOptions options) => new(
         stationId,
         IsOnline(state.LastSeen, now, options.OfflineAfter),
         state.LastSeen,
@@ -251,17 +265,21 @@ public static class StationModel
         state.Seq,
         state.AmbientC,
         state.GridPowerKw,
-        state.Slots,
-        SlotCounts(state.Slots),
-        AvailableCharged(state.Slots, options.ChargedSocPct),
+        slots,
+        SlotCounts(slots),
+        AvailableCharged(slots, options.ChargedSocPct),
         new StationCounters(state.Messages, state.Duplicates, SwapsToday(state, now), state.SwapsTotal, state.Faults),
         ActiveAlerts(state.Alerts, state.LastSeen, now, options.OfflineAfter));
 
-    public static StationSummary ToSummary(string stationId, StationState state, StationOptions options) => new(
+    /// <param name="slots">The latest slots when the caller has them parsed already; otherwise read from the state.</param>
+    public static StationSummary ToSummary(string stationId, StationState state, StationOptions options, IReadOnlyList<SlotReading>? slots = null) => ToSummaryOf(
+        stationId, state, slots ?? LatestSlots(state), options);
+
+    private static StationSummary ToSummaryOf(string stationId, StationState state, IReadOnlyList<SlotReading> slots, StationOptions options) => new(
         stationId,
         state.LastSeen,
-        SlotCounts(state.Slots),
-        AvailableCharged(state.Slots, options.ChargedSocPct),
+        SlotCounts(slots),
+        AvailableCharged(slots, options.ChargedSocPct),
         [.. state.Alerts],
         state.Boot,
         state.Seq);

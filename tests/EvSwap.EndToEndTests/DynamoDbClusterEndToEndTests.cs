@@ -61,8 +61,13 @@ public class DynamoDbClusterEndToEndTests
         await using var third = await LocalSilo.StartAsync(args);
         foreach (var id in ids)
         {
-            var counters = (await third.GetJsonAsync($"/stations/{id}")).GetProperty("counters");
+            var view = await third.GetJsonAsync($"/stations/{id}");
+            var counters = view.GetProperty("counters");
             Assert.Equal((3L, 1L), (counters.GetProperty("messages").GetInt64(), counters.GetProperty("swapsTotal").GetInt64()));
+
+            // The latest slots come back from the stored snapshot too.
+            var slot = Assert.Single(view.GetProperty("slots").EnumerateArray());
+            Assert.Equal((1, "ready", "b"), (slot.GetProperty("slot").GetInt32(), slot.GetProperty("state").GetString(), slot.GetProperty("batteryId").GetString()));
         }
     }
 }

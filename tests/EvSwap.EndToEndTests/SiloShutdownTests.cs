@@ -79,6 +79,8 @@ public class SiloShutdownTests
             Assert.True(process.ExitCode == 0, $"exit code {process.ExitCode}:\n{output}");
             Assert.True(stopwatch.Elapsed < TimeSpan.FromSeconds(110));
 
+            // WaitForExit with a timeout returns before the redirected output is fully read; this one waits for it.
+            process.WaitForExit();
             var log = output.ToString();
             Assert.True(log.IndexOf("MQTT bridge draining", StringComparison.Ordinal) < log.IndexOf("MQTT bridge stopped", StringComparison.Ordinal), log);
 

@@ -8,7 +8,8 @@ public class StationModelTests
     private readonly StationOptions _options = new() { OverTemperatureC = 55, OverTemperatureClearC = 50, OverTemperatureMessages = 3, OfflineAfter = TimeSpan.FromSeconds(15) };
     private readonly StationState _state = new();
 
-    private ApplyResult Apply(TelemetryMessage m) => StationModel.Apply(_state, m, Samples.Now, _options);
+    private ApplyResult Apply(TelemetryMessage m) =>
+        StationModel.Apply(_state, m, System.Text.Json.JsonSerializer.SerializeToUtf8Bytes(m, TelemetryJsonContext.Default.TelemetryMessage), Samples.Now, _options);
 
     [Fact]
     public void A_redelivered_message_is_a_duplicate_and_changes_nothing_but_the_duplicate_count()
@@ -133,6 +134,18 @@ public class StationModelTests
         Assert.Equal(2, view.SlotCounts[SlotStates.Ready]);
         Assert.Equal(1, view.SlotCounts[SlotStates.Charging]);
         Assert.Equal(0, view.SlotCounts[SlotStates.Fault]);
+    }
+
+    [Fact]
+    public void The_view_serves_the_latest_snapshots_slots_in_slot_order_whatever_order_they_were_sent_in()
+    {
+        Apply(Samples.Message(seq: 1, slots: [Samples.Slot(1, 30)]));
+        Apply(Samples.Message(seq: 2, slots: [Samples.Slot(3, 31), Samples.Slot(1, 32), Samples.Slot(2, 33, SlotStates.Empty)]));
+
+        var view = StationModel.ToView("st-0042", _state, Samples.Now, _options);
+        Assert.Equal([1, 2, 3], view.Slots.Select(s => s.Slot));
+        Assert.Equal([32.0, 33.0, 31.0], view.Slots.Select(s => s.TempC!.Value));
+        Assert.Equal(1, view.SlotCounts[SlotStates.Empty]);
     }
 
     [Fact]
