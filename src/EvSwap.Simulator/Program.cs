@@ -12,7 +12,7 @@ var duration = new Option<TimeSpan?>("--duration") { Description = "Stop after t
 var seed = new Option<int>("--seed") { Description = "Random seed: the same seed gives the same station behaviour.", DefaultValueFactory = _ => 42 };
 var prefix = new Option<string>("--id-prefix") { Description = "Prefix of station ids (st-00000, st-00001, ...).", DefaultValueFactory = _ => "st-" };
 var connections = new Option<int>("--connections") { Description = "MQTT connections to spread stations over; equal to --stations for one per station as on IoT Core.", DefaultValueFactory = _ => 4 };
-var inFlight = new Option<int>("--max-in-flight") { Description = "Unacknowledged QoS 1 publishes per connection.", DefaultValueFactory = _ => 500 };
+var inFlight = new Option<int>("--max-in-flight") { Description = "Unacknowledged QoS 1 publishes per connection (IoT Core allows 100).", DefaultValueFactory = _ => 100 };
 var ca = new Option<string?>("--ca") { Description = "PEM file of the CA that signed the broker certificate (enables TLS)." };
 var cert = new Option<string?>("--cert") { Description = "PEM client certificate for mutual TLS." };
 var key = new Option<string?>("--key") { Description = "PEM private key of the client certificate." };

@@ -18,7 +18,11 @@ public sealed record SimulatorOptions
     /// <summary>MQTT connections; stations are spread over them. Equal to Stations: one per station, as on IoT Core.</summary>
     public int Connections { get; init; } = 4;
 
-    public int MaxInFlightPerConnection { get; init; } = 500;
+    /// <summary>
+    /// IoT Core allows 100 unacknowledged QoS 1 publishes per connection. More is not faster either: MQTTnet's client
+    /// matches each PUBACK by a linear search over what is in flight.
+    /// </summary>
+    public int MaxInFlightPerConnection { get; init; } = 100;
     public string? CaFile { get; init; }
     public string? CertFile { get; init; }
     public string? KeyFile { get; init; }
