@@ -102,6 +102,7 @@ public sealed class StationGrain : Grain, IStationGrain
         }
 
         var m = envelope.Message;
+        _buffer.SealIfOlderThanMaxAge(now);
         _buffer.Add(StationId, new BufferedMessage(m.Boot, m.Seq, m.Ts, envelope.ReceivedAt, envelope.Payload), now);
         ReportBacklog();
         if (_buffer.HasSealed)
