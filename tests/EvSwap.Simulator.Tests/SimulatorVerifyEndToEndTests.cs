@@ -6,23 +6,31 @@ namespace EvSwap.Simulator.Tests;
 /// <summary>A CI-sized run: the real silo on free ports, a few hundred simulated stations, then --verify.</summary>
 public class SimulatorVerifyEndToEndTests
 {
-    [Fact]
-    public async Task A_short_run_with_redeliveries_and_reordering_verifies_against_the_platform()
+    /// <summary>The real silo (embedded broker, memory storage, file archive) on free loopback ports.</summary>
+    private static async Task<(WebApplication Silo, string Archive, int ApiPort, int MqttPort)> StartSiloAsync(params string[] extraArgs)
     {
         var archive = Path.Combine(Path.GetTempPath(), "evswap-sim-" + Guid.NewGuid().ToString("N"));
         var apiPort = FreePort.Next();
         var mqttPort = FreePort.Next();
-        await using var silo = EvSwap.Silo.SiloApp.Build(
+        var silo = EvSwap.Silo.SiloApp.Build(
         [
             $"--urls=http://127.0.0.1:{apiPort}",
             $"--Mqtt:Port={mqttPort}",
             $"--Orleans:SiloPort={FreePort.Next()}",
             $"--Orleans:GatewayPort={FreePort.Next()}",
             $"--Archive:Path={archive}",
-            "--Archive:MaxBatchMessages=5",
             "--Logging:LogLevel:Default=Warning",
+            .. extraArgs,
         ]);
         await silo.StartAsync();
+        return (silo, archive, apiPort, mqttPort);
+    }
+
+    [Fact]
+    public async Task A_short_run_with_redeliveries_and_reordering_verifies_against_the_platform()
+    {
+        var (silo, archive, apiPort, mqttPort) = await StartSiloAsync("--Archive:MaxBatchMessages=5");
+        await using var _ = silo;
         try
         {
             var output = new StringWriter();
@@ -53,19 +61,8 @@ public class SimulatorVerifyEndToEndTests
     [Fact]
     public async Task A_continued_fleet_keeps_its_boots_and_carries_seq_on_so_every_message_of_both_runs_is_accepted()
     {
-        var archive = Path.Combine(Path.GetTempPath(), "evswap-sim-" + Guid.NewGuid().ToString("N"));
-        var apiPort = FreePort.Next();
-        var mqttPort = FreePort.Next();
-        await using var silo = EvSwap.Silo.SiloApp.Build(
-        [
-            $"--urls=http://127.0.0.1:{apiPort}",
-            $"--Mqtt:Port={mqttPort}",
-            $"--Orleans:SiloPort={FreePort.Next()}",
-            $"--Orleans:GatewayPort={FreePort.Next()}",
-            $"--Archive:Path={archive}",
-            "--Logging:LogLevel:Default=Warning",
-        ]);
-        await silo.StartAsync();
+        var (silo, archive, apiPort, mqttPort) = await StartSiloAsync();
+        await using var _ = silo;
         try
         {
             var runStart = DateTimeOffset.UtcNow;
