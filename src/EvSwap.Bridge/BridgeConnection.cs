@@ -1,4 +1,3 @@
-using System.Buffers;
 using EvSwap.Contracts;
 using Microsoft.Extensions.Logging;
 using MQTTnet;

@@ -1,4 +1,3 @@
-using System.Buffers;
 using System.Threading.Channels;
 using EvSwap.Contracts;
 using Microsoft.Extensions.Logging;

@@ -30,9 +30,8 @@ internal sealed class StationLanes<T>
         }
     }
 
-    /// <summary>Every item of one station lands in the same lane; topics that name no station share lane 0.</summary>
-    public int LaneOf(string topic) =>
-        TelemetryTopic.TryParseStationId(topic, out var stationId) ? (int)(uint)FleetIndex.ShardOf(stationId, _lanes.Length) : 0;
+    /// <summary>A station's topic always hashes to the same lane, so every item of one station lands in one lane.</summary>
+    public int LaneOf(string topic) => FleetIndex.ShardOf(topic, _lanes.Length);
 
     public bool TryWrite(string topic, T item) => _lanes[LaneOf(topic)].Writer.TryWrite(item);
 
@@ -52,20 +51,4 @@ internal sealed class StationLanes<T>
     }
 
     public int Pending => _lanes.Sum(l => l.Reader.Count);
-}
-
-internal static class PayloadCopy
-{
-    /// <summary>
-    /// Copies a received payload out of MQTTnet's buffer onto the pinned object heap. The bytes stay alive until
-    /// the station's buffer compresses them, long enough to survive one or two collections; on the ordinary heap
-    /// every such collection copies them again (at thousands of messages a second, that copying was most of the
-    /// garbage-collection pause). Pinned-heap arrays are never moved, only freed by full background collections.
-    /// </summary>
-    public static byte[] ToPinnedArray(in System.Buffers.ReadOnlySequence<byte> payload)
-    {
-        var bytes = GC.AllocateUninitializedArray<byte>(checked((int)payload.Length), pinned: true);
-        System.Buffers.BuffersExtensions.CopyTo(payload, bytes);
-        return bytes;
-    }
 }

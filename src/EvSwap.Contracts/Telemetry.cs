@@ -62,7 +62,7 @@ public static class SlotStates
 
     public static readonly IReadOnlyList<string> All = [Empty, Charging, Ready, Reserved, Fault, Maintenance];
 
-    public static bool IsKnown(string? state) => state is Empty or Charging or Ready or Reserved or Fault or Maintenance;
+    public static bool IsKnown(string? state) => state is not null && All.Contains(state);
 
     /// <summary>The shared instance of a known state spelled in UTF-8, or null.</summary>
     public static string? Known(ReadOnlySpan<byte> utf8) => utf8 switch
@@ -87,8 +87,8 @@ public static class EventTypes
 }
 
 /// <summary>
-/// Reads a slot state as the shared constant when it is a known one: every station holds its latest 16 slots in
-/// memory, and a fresh copy of "charging" per slot per message is garbage that lives long enough to be expensive.
+/// Reads a slot state as the shared constant when it is a known one, instead of a fresh string per slot each time
+/// a snapshot is parsed (on ingest, and again for every view).
 /// </summary>
 public sealed class SlotStateJsonConverter : JsonConverter<string>
 {

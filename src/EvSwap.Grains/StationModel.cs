@@ -197,26 +197,13 @@ public static class StationModel
         return true;
     }
 
-    /// <summary>Binary search over slots sorted by slot number.</summary>
     private static bool HasSlot(IReadOnlyList<SlotReading> slots, int slot)
     {
-        int lo = 0, hi = slots.Count - 1;
-        while (lo <= hi)
+        foreach (var s in slots)
         {
-            var mid = (lo + hi) >>> 1;
-            var n = slots[mid].Slot;
-            if (n == slot)
+            if (s.Slot == slot)
             {
                 return true;
-            }
-
-            if (n < slot)
-            {
-                lo = mid + 1;
-            }
-            else
-            {
-                hi = mid - 1;
             }
         }
 
@@ -253,36 +240,31 @@ public static class StationModel
         return [.. stored, new Alert(AlertKinds.Offline, null, null, lastSeen + offlineAfter, $"no message since {lastSeen:O}")];
     }
 
-    public static StationView ToView(string stationId, StationState state, DateTimeOffset now, StationOptions options) =>
-        ToView(stationId, state, LatestSlots(state), now, options);
-
-    private static StationView ToView(string stationId, StationState state, IReadOnlyList<SlotReading> slots, DateTimeOffset now, StationOptions options) => new(
-        stationId,
-        IsOnline(state.LastSeen, now, options.OfflineAfter),
-        state.LastSeen,
-        state.LastStationTs,
-        state.Boot,
-        state.Seq,
-        state.AmbientC,
-        state.GridPowerKw,
-        slots,
-        SlotCounts(slots),
-        AvailableCharged(slots, options.ChargedSocPct),
-        new StationCounters(state.Messages, state.Duplicates, SwapsToday(state, now), state.SwapsTotal, state.Faults),
-        ActiveAlerts(state.Alerts, state.LastSeen, now, options.OfflineAfter));
+    public static StationView ToView(string stationId, StationState state, DateTimeOffset now, StationOptions options)
+    {
+        var slots = LatestSlots(state);
+        return new(
+            stationId,
+            IsOnline(state.LastSeen, now, options.OfflineAfter),
+            state.LastSeen,
+            state.LastStationTs,
+            state.Boot,
+            state.Seq,
+            state.AmbientC,
+            state.GridPowerKw,
+            slots,
+            SlotCounts(slots),
+            AvailableCharged(slots, options.ChargedSocPct),
+            new StationCounters(state.Messages, state.Duplicates, SwapsToday(state, now), state.SwapsTotal, state.Faults),
+            ActiveAlerts(state.Alerts, state.LastSeen, now, options.OfflineAfter));
+    }
 
     /// <param name="slots">The latest slots when the caller has them parsed already; otherwise read from the state.</param>
-    public static StationSummary ToSummary(string stationId, StationState state, StationOptions options, IReadOnlyList<SlotReading>? slots = null) => ToSummaryOf(
-        stationId, state, slots ?? LatestSlots(state), options);
-
-    private static StationSummary ToSummaryOf(string stationId, StationState state, IReadOnlyList<SlotReading> slots, StationOptions options) => new(
-        stationId,
-        state.LastSeen,
-        SlotCounts(slots),
-        AvailableCharged(slots, options.ChargedSocPct),
-        [.. state.Alerts],
-        state.Boot,
-        state.Seq);
+    public static StationSummary ToSummary(string stationId, StationState state, StationOptions options, IReadOnlyList<SlotReading>? slots = null)
+    {
+        slots ??= LatestSlots(state);
+        return new(stationId, state.LastSeen, SlotCounts(slots), AvailableCharged(slots, options.ChargedSocPct), [.. state.Alerts], state.Boot, state.Seq);
+    }
 
     /// <summary>"Today" is the current UTC day; a counter last touched on an earlier day reads as zero.</summary>
     private static long SwapsToday(StationState state, DateTimeOffset now) =>
