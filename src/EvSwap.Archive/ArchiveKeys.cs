@@ -1,4 +1,5 @@
 using System.Globalization;
+using EvSwap.Contracts;
 
 namespace EvSwap.Archive;
 
@@ -12,8 +13,44 @@ public static class ArchiveKeys
     public const string RejectedRoot = "rejected/v1/";
     public const string Extension = ".ndjson.gz";
 
+    /// <summary>
+    /// <c>{boot}-{first}-{last}</c> for a contiguous batch; one with gaps (late messages went to another batch) adds its
+    /// count and a hash of its ranges, <c>{boot}-{first}-{last}-{count}-{hash}</c>, so two batches with the same ends
+    /// but different numbers inside can never overwrite each other, and a retry of one batch still hits its own key.
+    /// </summary>
+    public static string Batch(string stationId, DateOnly date, long boot, IReadOnlyList<SeqRange> seqs)
+    {
+        var first = seqs[0].From;
+        var last = seqs[^1].To;
+        return seqs.Count == 1
+            ? string.Create(CultureInfo.InvariantCulture, $"{StationDatePrefix(stationId, date)}{boot}-{first}-{last}{Extension}")
+            : string.Create(CultureInfo.InvariantCulture, $"{StationDatePrefix(stationId, date)}{boot}-{first}-{last}-{seqs.Sum(r => r.Count)}-{RangesHash(seqs):x8}{Extension}");
+    }
+
     public static string Batch(string stationId, DateOnly date, long boot, long firstSeq, long lastSeq) =>
-        string.Create(CultureInfo.InvariantCulture, $"{StationDatePrefix(stationId, date)}{boot}-{firstSeq}-{lastSeq}{Extension}");
+        Batch(stationId, date, boot, [new SeqRange(firstSeq, lastSeq)]);
+
+    /// <summary>FNV-1a over the range bounds: stable across processes and versions, unlike string.GetHashCode.</summary>
+    private static uint RangesHash(IReadOnlyList<SeqRange> seqs)
+    {
+        var hash = 2166136261u;
+        foreach (var r in seqs)
+        {
+            hash = Mix(Mix(hash, r.From), r.To);
+        }
+
+        return hash;
+
+        static uint Mix(uint hash, long value)
+        {
+            for (var i = 0; i < 8; i++, value >>= 8)
+            {
+                hash = (hash ^ (byte)value) * 16777619u;
+            }
+
+            return hash;
+        }
+    }
 
     public static string StationDatePrefix(string stationId, DateOnly date) =>
         string.Create(CultureInfo.InvariantCulture, $"{TelemetryRoot}station={stationId}/date={date:yyyy-MM-dd}/");
@@ -45,15 +82,22 @@ public static class ArchiveKeys
         }
 
         var numbers = parts[2].Split('-');
-        if (numbers.Length != 3
+        if (numbers.Length is not (3 or 5)
             || !long.TryParse(numbers[0], NumberStyles.None, CultureInfo.InvariantCulture, out var boot)
             || !long.TryParse(numbers[1], NumberStyles.None, CultureInfo.InvariantCulture, out var first)
-            || !long.TryParse(numbers[2], NumberStyles.None, CultureInfo.InvariantCulture, out var last))
+            || !long.TryParse(numbers[2], NumberStyles.None, CultureInfo.InvariantCulture, out var last)
+            || last < first)
         {
             return false;
         }
 
-        batch = new BatchRef(key, stationId, date, boot, first, last);
+        var count = last - first + 1;
+        if (numbers.Length == 5 && (!long.TryParse(numbers[3], NumberStyles.None, CultureInfo.InvariantCulture, out count) || count < 1 || count > last - first + 1))
+        {
+            return false;
+        }
+
+        batch = new BatchRef(key, stationId, date, boot, first, last, count);
         return true;
     }
 }

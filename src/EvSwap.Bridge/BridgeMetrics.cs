@@ -15,6 +15,8 @@ public sealed class BridgeMetrics
     private readonly Counter<long> _received;
     private readonly Counter<long> _accepted;
     private readonly Counter<long> _duplicates;
+    private readonly Counter<long> _late;
+    private readonly Counter<long> _rearchived;
     private readonly Counter<long> _rejected;
     private readonly Counter<long> _reconnects;
     private readonly Histogram<double> _lag;
@@ -22,6 +24,8 @@ public sealed class BridgeMetrics
     private long _receivedTotal;
     private long _acceptedTotal;
     private long _duplicatesTotal;
+    private long _lateTotal;
+    private long _rearchivedTotal;
     private long _reconnectsTotal;
     private long _inFlight;
     private long _connected;
@@ -31,7 +35,9 @@ public sealed class BridgeMetrics
         var meter = meterFactory.Create(MeterName);
         _received = meter.CreateCounter<long>("evswap.bridge.received", "{message}", "Messages received from the broker.");
         _accepted = meter.CreateCounter<long>("evswap.bridge.accepted", "{message}", "Messages applied by their station grain.");
-        _duplicates = meter.CreateCounter<long>("evswap.bridge.duplicates", "{message}", "Messages at or below their station's (boot, seq) watermark.");
+        _duplicates = meter.CreateCounter<long>("evswap.bridge.duplicates", "{message}", "Messages whose (boot, seq) their station had seen before.");
+        _late = meter.CreateCounter<long>("evswap.bridge.late", "{message}", "Accepted messages that arrived behind their station's newest (also counted as accepted).");
+        _rearchived = meter.CreateCounter<long>("evswap.bridge.rearchived", "{message}", "Redelivered messages counted before but lost from memory unarchived, archived now.");
         _rejected = meter.CreateCounter<long>("evswap.bridge.rejected", "{message}", "Messages that failed validation, by reason.");
         _reconnects = meter.CreateCounter<long>("evswap.bridge.reconnects", "{connection}", "Broker reconnects after a lost connection.");
         _lag = meter.CreateHistogram<double>("evswap.bridge.lag", "ms", "Receive time minus station time.");
@@ -42,6 +48,8 @@ public sealed class BridgeMetrics
     public long Received => Interlocked.Read(ref _receivedTotal);
     public long Accepted => Interlocked.Read(ref _acceptedTotal);
     public long Duplicates => Interlocked.Read(ref _duplicatesTotal);
+    public long Late => Interlocked.Read(ref _lateTotal);
+    public long Rearchived => Interlocked.Read(ref _rearchivedTotal);
     public long Reconnects => Interlocked.Read(ref _reconnectsTotal);
     public long InFlight => Interlocked.Read(ref _inFlight);
     public long Connected => Interlocked.Read(ref _connected);
@@ -63,6 +71,19 @@ public sealed class BridgeMetrics
         Interlocked.Increment(ref _acceptedTotal);
         _accepted.Add(1);
         _lag.Record(lag.TotalMilliseconds);
+    }
+
+    public void OnLate(TimeSpan lag)
+    {
+        OnAccepted(lag);
+        Interlocked.Increment(ref _lateTotal);
+        _late.Add(1);
+    }
+
+    public void OnRearchived()
+    {
+        Interlocked.Increment(ref _rearchivedTotal);
+        _rearchived.Add(1);
     }
 
     public void OnDuplicate()

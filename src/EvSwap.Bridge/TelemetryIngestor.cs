@@ -41,9 +41,7 @@ public sealed class TelemetryIngestor(
         var parsed = TelemetryValidator.Parse(topic, payload, receivedAt);
         if (!parsed.IsValid)
         {
-            metrics.OnRejected(parsed.Failures.Select(f => f.Reason));
-            deadLetters.Add(new RejectedMessage(receivedAt, topic, [.. parsed.Failures.Select(f => f.ToString())], payload));
-            logger.LogDebug("Rejected message on {Topic}: {Reasons}", topic, string.Join("; ", parsed.Failures));
+            Reject(topic, payload, receivedAt, parsed.Failures);
             return;
         }
 
@@ -54,14 +52,24 @@ public sealed class TelemetryIngestor(
         {
             try
             {
-                var outcome = await grain.Ingest(envelope);
-                if (outcome == IngestOutcome.Accepted)
+                switch (await grain.Ingest(envelope))
                 {
-                    metrics.OnAccepted(receivedAt - message.Ts);
-                }
-                else
-                {
-                    metrics.OnDuplicate();
+                    case IngestOutcome.Accepted:
+                        metrics.OnAccepted(receivedAt - message.Ts);
+                        break;
+                    case IngestOutcome.Late:
+                        metrics.OnLate(receivedAt - message.Ts);
+                        break;
+                    case IngestOutcome.Rearchived:
+                        metrics.OnRearchived();
+                        break;
+                    case IngestOutcome.OutsideWindow:
+                        Reject(topic, payload, receivedAt, [new ValidationFailure(RejectReason.OutsideDedupWindow,
+                            $"({message.Boot}, {message.Seq}) is further behind station {message.StationId}'s newest message than Station:DeliveryWindow, or of a boot older than Station:DeliveryBoots")]);
+                        break;
+                    default:
+                        metrics.OnDuplicate();
+                        break;
                 }
 
                 return;
@@ -75,5 +83,12 @@ public sealed class TelemetryIngestor(
                 await Task.Delay(delay, cancellationToken);
             }
         }
+    }
+
+    private void Reject(string topic, byte[] payload, DateTimeOffset receivedAt, IReadOnlyList<ValidationFailure> failures)
+    {
+        metrics.OnRejected(failures.Select(f => f.Reason));
+        deadLetters.Add(new RejectedMessage(receivedAt, topic, [.. failures.Select(f => f.ToString())], payload));
+        logger.LogDebug("Rejected message on {Topic}: {Reasons}", topic, string.Join("; ", failures));
     }
 }

@@ -12,6 +12,9 @@ public enum RejectReason
     MissingField,
     StationIdMismatch,
     OutOfRange,
+
+    /// <summary>Valid, but so far behind its station's newest message that it cannot be told from a duplicate.</summary>
+    OutsideDedupWindow,
 }
 
 public readonly record struct ValidationFailure(RejectReason Reason, string Detail)

@@ -42,7 +42,8 @@ public sealed record StationCounters(
     [property: Id(1)] long Duplicates,
     [property: Id(2)] long SwapsToday,
     [property: Id(3)] long SwapsTotal,
-    [property: Id(4)] long Faults);
+    [property: Id(4)] long Faults,
+    [property: Id(5)] long Late);
 
 /// <summary>Everything <c>GET /stations/{id}</c> shows.</summary>
 [GenerateSerializer, Immutable]

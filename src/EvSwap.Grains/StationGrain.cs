@@ -27,15 +27,12 @@ public sealed class StationGrain : Grain, IStationGrain
     private readonly TimeProvider _time;
     private readonly ILogger<StationGrain> _logger;
     private readonly StationMetrics _metrics;
-    private TelemetryBuffer _buffer = null!;
+    private StationArchiver _archiver = null!;
 
     private bool _stateDirty;
     private DateTimeOffset _lastPersist;
     private bool _indexDirty;
     private DateTimeOffset _lastIndexPush = DateTimeOffset.MinValue;
-    private int _archiveFailures;
-    private DateTimeOffset _archiveRetryAt;
-    private long _reportedBacklog;
 
     public StationGrain(
         [PersistentState("station", StorageName)] IPersistentState<StationState> state,
@@ -62,7 +59,7 @@ public sealed class StationGrain : Grain, IStationGrain
 
     public override async Task OnActivateAsync(CancellationToken cancellationToken)
     {
-        _buffer = new TelemetryBuffer(_archiveOptions);
+        _archiver = new StationArchiver(StationId, _archive, _archiveOptions, _metrics, _logger);
         _lastPersist = _time.GetUtcNow();
         await RecoverFromArchiveAsync(cancellationToken);
         // A random first tick: stations that activate together (a silo start, a fleet reconnecting) would otherwise
@@ -78,22 +75,38 @@ public sealed class StationGrain : Grain, IStationGrain
     public async Task<IngestOutcome> Ingest(TelemetryEnvelope envelope)
     {
         var now = _time.GetUtcNow();
-        if (_buffer.PendingBytes >= _archiveOptions.MaxPendingBytes)
+        if (_archiver.PendingBytes >= _archiveOptions.MaxPendingBytes)
         {
             await WriteSealedAsync(now, force: true);
-            if (_buffer.PendingBytes >= _archiveOptions.MaxPendingBytes)
+            if (_archiver.PendingBytes >= _archiveOptions.MaxPendingBytes)
             {
                 throw new ArchiveBackloggedException(
-                    $"Station {StationId} holds {_buffer.PendingBytes} unarchived bytes (limit Archive:MaxPendingBytes = {_archiveOptions.MaxPendingBytes}); the archive is not accepting writes. Retry later.");
+                    $"Station {StationId} holds {_archiver.PendingBytes} unarchived bytes (limit Archive:MaxPendingBytes = {_archiveOptions.MaxPendingBytes}); the archive is not accepting writes. Retry later.");
             }
         }
 
+        var m = envelope.Message;
         var first = !State.HasReported;
-        var result = StationModel.Apply(State, envelope.Message, envelope.Payload, envelope.ReceivedAt, _options);
-        if (!result.Applied)
+        ApplyResult result = default;
+        IngestOutcome outcome;
+        switch (StationModel.Classify(State, m.Boot, m.Seq, _options))
         {
-            _stateDirty = true;
-            return IngestOutcome.Duplicate;
+            case Delivery.Archived:
+            case Delivery.Applied when _archiver.Contains(m.Boot, m.Seq):
+                State.Duplicates++;
+                _stateDirty = true;
+                return IngestOutcome.Duplicate;
+            case Delivery.OutsideWindow:
+                return IngestOutcome.OutsideWindow;
+            case Delivery.Applied:
+                // Counted by an activation that died before archiving it: archive it, count nothing.
+                State.Duplicates++;
+                outcome = IngestOutcome.Rearchived;
+                break;
+            default:
+                result = StationModel.Apply(State, m, envelope.Payload, envelope.ReceivedAt, _options);
+                outcome = result.Late ? IngestOutcome.Late : IngestOutcome.Accepted;
+                break;
         }
 
         foreach (var alert in result.Raised ?? [])
@@ -101,11 +114,8 @@ public sealed class StationGrain : Grain, IStationGrain
             _metrics.AlertRaised(alert.Kind);
         }
 
-        var m = envelope.Message;
-        _buffer.SealIfOlderThanMaxAge(now);
-        _buffer.Add(StationId, new BufferedMessage(m.Boot, m.Seq, m.Ts, envelope.ReceivedAt, envelope.Payload), now);
-        ReportBacklog();
-        if (_buffer.HasSealed)
+        _archiver.Add(envelope, now);
+        if (_archiver.HasSealed)
         {
             await WriteSealedAsync(now, force: false);
         }
@@ -116,13 +126,19 @@ public sealed class StationGrain : Grain, IStationGrain
             await PersistAsync(now);
         }
 
+        if (outcome != IngestOutcome.Accepted)
+        {
+            // The live view did not move; the index entry has nothing new to say.
+            return outcome;
+        }
+
         _indexDirty = true;
         if (first || result.AlertsChanged || now - _lastIndexPush >= _options.IndexRefreshInterval)
         {
             await PushIndexAsync(now, StationModel.SortedSlots(envelope.Message));
         }
 
-        return IngestOutcome.Accepted;
+        return outcome;
     }
 
     public Task<StationView?> GetView()
@@ -137,16 +153,16 @@ public sealed class StationGrain : Grain, IStationGrain
         return Task.FromResult<StationView?>(StationModel.ToView(StationId, State, _time.GetUtcNow(), _options));
     }
 
-    public Task<IReadOnlyList<ArchivedMessage>> GetUnflushedTelemetry() => Task.FromResult(_buffer.Snapshot());
+    public Task<IReadOnlyList<ArchivedMessage>> GetUnflushedTelemetry() => Task.FromResult(_archiver.Snapshot());
 
     public async Task Flush()
     {
         var now = _time.GetUtcNow();
-        _buffer.Seal();
+        _archiver.Seal();
         await WriteSealedAsync(now, force: true);
-        if (_buffer.HasSealed)
+        if (_archiver.HasSealed)
         {
-            throw new InvalidOperationException($"Station {StationId}: {_buffer.SealedCount} batches could not be archived yet; they stay buffered and are retried.");
+            throw new InvalidOperationException($"Station {StationId}: {_archiver.SealedCount} batches could not be archived yet; they stay buffered and are retried.");
         }
 
         if (_stateDirty)
@@ -158,28 +174,28 @@ public sealed class StationGrain : Grain, IStationGrain
     public override async Task OnDeactivateAsync(DeactivationReason reason, CancellationToken cancellationToken)
     {
         var now = _time.GetUtcNow();
-        _buffer.Seal();
+        _archiver.Seal();
 
         // Deactivation (idle collection or silo shutdown) is the last chance to archive what is held in memory.
         // Retry a few times within Orleans' deactivation budget before giving up loudly.
-        for (var attempt = 0; _buffer.HasSealed && attempt < 5 && !cancellationToken.IsCancellationRequested; attempt++)
+        for (var attempt = 0; _archiver.HasSealed && attempt < 5 && !cancellationToken.IsCancellationRequested; attempt++)
         {
             await WriteSealedAsync(now, force: true);
-            if (_buffer.HasSealed)
+            if (_archiver.HasSealed)
             {
                 await Task.Delay(TimeSpan.FromMilliseconds(200 * (1 << attempt)), cancellationToken).ContinueWith(_ => { }, TaskScheduler.Current);
             }
         }
 
-        if (_buffer.HasSealed)
+        if (_archiver.HasSealed)
         {
-            _logger.LogError("Station {StationId} deactivates ({Reason}) with {Count} batches it could not archive; those messages are lost from the archive.",
-                StationId, reason, _buffer.SealedCount);
+            // The state written below records them as applied but not archived, so a redelivery or a replay of the
+            // same messages archives them then, without counting them again.
+            _logger.LogError("Station {StationId} deactivates ({Reason}) with {Count} batches it could not archive; they are missing from the archive until redelivered.",
+                StationId, reason, _archiver.SealedCount);
         }
 
-        // Whatever is still unarchived leaves memory with this activation; the silo's backlog must not keep counting it.
-        _metrics.ArchiveBacklogChanged(-_reportedBacklog);
-        _reportedBacklog = 0;
+        _archiver.Release();
 
         if (_stateDirty)
         {
@@ -197,8 +213,8 @@ public sealed class StationGrain : Grain, IStationGrain
     private async Task MaintainAsync(CancellationToken cancellationToken)
     {
         var now = _time.GetUtcNow();
-        _buffer.SealIfOlderThanMaxAge(now);
-        if (_buffer.HasSealed)
+        _archiver.SealIfOlderThanMaxAge(now);
+        if (_archiver.HasSealed)
         {
             await WriteSealedAsync(now, force: false);
         }
@@ -214,46 +230,7 @@ public sealed class StationGrain : Grain, IStationGrain
         }
     }
 
-    /// <summary>Writes sealed batches oldest first; on failure keeps them and backs off (exponential, with jitter).</summary>
-    private async Task WriteSealedAsync(DateTimeOffset now, bool force)
-    {
-        if (!force && now < _archiveRetryAt)
-        {
-            return;
-        }
-
-        while (_buffer.HasSealed)
-        {
-            var batch = _buffer.PeekSealed();
-            try
-            {
-                await _archive.WriteBatchAsync(batch);
-                _metrics.ArchiveWritten();
-                _buffer.CompleteSealed();
-                ReportBacklog();
-                _archiveFailures = 0;
-                _archiveRetryAt = DateTimeOffset.MinValue;
-            }
-            catch (Exception ex) when (ex is not OperationCanceledException)
-            {
-                _archiveFailures++;
-                _metrics.ArchiveWriteFailed();
-                var backoff = TimeSpan.FromMilliseconds(Math.Min(60_000, 250 * Math.Pow(2, Math.Min(_archiveFailures, 10))) * (0.5 + Random.Shared.NextDouble() / 2));
-                _archiveRetryAt = now + backoff;
-                var level = _buffer.PendingBytes >= _archiveOptions.MaxPendingBytes * 3 / 4 ? LogLevel.Error : LogLevel.Warning;
-                _logger.Log(level, ex, "Station {StationId}: archive write of {Key} failed (attempt {Attempt}); {Bytes} bytes kept in memory (limit {Limit}), retry in {Backoff}.",
-                    StationId, batch.Key, _archiveFailures, _buffer.PendingBytes, _archiveOptions.MaxPendingBytes, backoff);
-                return;
-            }
-        }
-    }
-
-    /// <summary>Moves the silo-wide backlog measure by this station's change since its last report.</summary>
-    private void ReportBacklog()
-    {
-        _metrics.ArchiveBacklogChanged(_buffer.PendingBytes - _reportedBacklog);
-        _reportedBacklog = _buffer.PendingBytes;
-    }
+    private Task WriteSealedAsync(DateTimeOffset now, bool force) => _archiver.WriteSealedAsync(now, force, MarkArchived);
 
     private async Task PersistAsync(DateTimeOffset now)
     {
@@ -287,20 +264,34 @@ public sealed class StationGrain : Grain, IStationGrain
         return shard.Upsert(StationModel.ToSummary(StationId, State, _options, slots));
     }
 
+    private void MarkArchived(TelemetryBatch batch)
+    {
+        foreach (var range in batch.Seqs)
+        {
+            State.Delivery.MarkArchived(batch.Boot, range, _options);
+        }
+
+        _stateDirty = true;
+    }
+
     /// <summary>
-    /// State is written behind, so after a crash the stored counters can lag the archive. Replaying archived
-    /// messages past the stored watermark brings counters and alerts back exactly instead of guessing.
+    /// State is written behind, so after a crash the stored state can lag the archive: batches written after the last
+    /// state write are read back, marked archived, and whatever in them was not applied yet is applied, so counters
+    /// come back exactly instead of being guessed, and nothing in them is archived again.
     /// </summary>
     private async Task RecoverFromArchiveAsync(CancellationToken cancellationToken)
     {
         var today = DateOnly.FromDateTime(_time.GetUtcNow().UtcDateTime);
-        var from = State.HasReported ? DateOnly.FromDateTime(State.LastStationTs.UtcDateTime) : today.AddDays(-1);
+
+        // A message is at most a day older than its arrival (the contract rejects older ones), so a batch written
+        // since the last state write lies no earlier than the day before the newest message then known.
+        var from = State.HasReported ? DateOnly.FromDateTime(State.LastStationTs.UtcDateTime).AddDays(-1) : today.AddDays(-1);
         var to = from > today ? from : today;
         var batches = await _archive.ListBatchesAsync(StationId, from, to, cancellationToken);
         var replayed = 0;
         foreach (var batch in batches.OrderBy(b => b.Boot).ThenBy(b => b.FirstSeq))
         {
-            if (State.HasReported && !StationModel.IsNew(State, batch.Boot, batch.LastSeq))
+            if (State.Delivery.ArchivedWithin(batch.Boot, batch.FirstSeq, batch.LastSeq) >= batch.Count)
             {
                 continue;
             }
@@ -308,18 +299,26 @@ public sealed class StationGrain : Grain, IStationGrain
             foreach (var stored in await _archive.ReadBatchAsync(batch, cancellationToken))
             {
                 var message = JsonSerializer.Deserialize(stored.Payload, TelemetryJsonContext.Default.TelemetryMessage);
-                if (message is not null && StationModel.IsNew(State, message.Boot, message.Seq))
+                if (message is null)
+                {
+                    continue;
+                }
+
+                if (StationModel.Classify(State, message.Boot, message.Seq, _options) == Delivery.New)
                 {
                     StationModel.Apply(State, message, stored.Payload, stored.ReceivedAt, _options);
                     replayed++;
                 }
+
+                State.Delivery.MarkArchived(message.Boot, new SeqRange(message.Seq, message.Seq), _options);
             }
+
+            _stateDirty = true;
         }
 
         if (replayed > 0)
         {
-            _logger.LogInformation("Station {StationId}: replayed {Count} archived messages past the stored watermark.", StationId, replayed);
-            _stateDirty = true;
+            _logger.LogInformation("Station {StationId}: applied {Count} archived messages the stored state had not counted.", StationId, replayed);
             _indexDirty = true;
         }
     }

@@ -4,49 +4,39 @@ using EvSwap.Contracts;
 namespace EvSwap.Grains;
 
 /// <summary>What applying one message changed, so the grain can decide what to write and when.</summary>
-public readonly record struct ApplyResult(bool Applied, int Swaps, int Faults, bool AlertsChanged, IReadOnlyList<Alert>? Raised = null)
+/// <param name="Late">The message was behind the newest: counted, but the live view stayed as it was.</param>
+public readonly record struct ApplyResult(int Swaps, int Faults, bool AlertsChanged, bool Late, IReadOnlyList<Alert>? Raised = null)
 {
-    public static readonly ApplyResult Duplicate = new(false, 0, 0, false);
-
     /// <summary>Changes worth a state write right away instead of waiting for the write-behind interval.</summary>
     public bool IsSignificant => Swaps > 0 || Faults > 0 || AlertsChanged;
 }
 
 /// <summary>
-/// The station's rules, free of Orleans so they are unit-tested directly: the (boot, seq) watermark,
+/// The station's rules, free of Orleans so they are unit-tested directly: what a (boot, seq) is to the station,
 /// counters, and alert derivation. The grain owns I/O; this owns meaning.
 /// </summary>
 public static class StationModel
 {
-    /// <summary>True when (boot, seq) is after the watermark; anything at or below it is a duplicate or a late redelivery.</summary>
-    public static bool IsNew(StationState state, long boot, long seq) =>
+    /// <summary>True when (boot, seq) is after the newest applied message, the one the live view shows.</summary>
+    public static bool IsNewest(StationState state, long boot, long seq) =>
         !state.HasReported || boot > state.Boot || (boot == state.Boot && seq > state.Seq);
 
-    /// <param name="payload">The message as received; kept as the station's latest snapshot.</param>
+    public static Delivery Classify(StationState state, long boot, long seq, StationOptions options) =>
+        state.Delivery.Classify(boot, seq, options);
+
+    /// <summary>
+    /// Applies a message the station has not seen (<see cref="Delivery.New"/>): its events are counted whenever it
+    /// arrives, but only the newest message moves the live view and the alerts derived from consecutive snapshots.
+    /// </summary>
+    /// <param name="payload">The message as received; kept as the station's latest snapshot when it is the newest.</param>
     public static ApplyResult Apply(StationState state, TelemetryMessage message, byte[] payload, DateTimeOffset receivedAt, StationOptions options)
     {
-        if (!IsNew(state, message.Boot, message.Seq))
-        {
-            state.Duplicates++;
-            return ApplyResult.Duplicate;
-        }
-
-        state.HasReported = true;
-        state.Boot = message.Boot;
-        state.Seq = message.Seq;
-        state.LastStationTs = message.Ts;
-        state.LastSeen = receivedAt;
-        state.AmbientC = message.AmbientC;
-        state.GridPowerKw = message.GridPowerKw;
-        state.LatestSnapshot = payload;
-
+        var newest = IsNewest(state, message.Boot, message.Seq);
+        state.Delivery.MarkApplied(message.Boot, message.Seq, options);
         state.Messages++;
-
-        var day = DateOnly.FromDateTime(message.Ts.UtcDateTime);
-        if (day != state.SwapsDay)
+        if (!newest)
         {
-            state.SwapsDay = day;
-            state.SwapsToday = 0;
+            state.Late++;
         }
 
         var swaps = 0;
@@ -63,13 +53,41 @@ public static class StationModel
             }
         }
 
-        state.SwapsToday += swaps;
-        state.SwapsTotal += swaps;
+        CountSwaps(state, DateOnly.FromDateTime(message.Ts.UtcDateTime), swaps);
         state.Faults += faults;
+        if (!newest)
+        {
+            return new ApplyResult(swaps, faults, AlertsChanged: false, Late: true);
+        }
+
+        state.HasReported = true;
+        state.Boot = message.Boot;
+        state.Seq = message.Seq;
+        state.LastStationTs = message.Ts;
+        state.LastSeen = receivedAt;
+        state.AmbientC = message.AmbientC;
+        state.GridPowerKw = message.GridPowerKw;
+        state.LatestSnapshot = payload;
 
         List<Alert>? raised = null;
         var alertsChanged = UpdateAlerts(state, message, SortedSlots(message), options, ref raised);
-        return new ApplyResult(true, swaps, faults, alertsChanged, raised);
+        return new ApplyResult(swaps, faults, alertsChanged, Late: false, raised);
+    }
+
+    /// <summary>Swaps count toward "today" by the day they happened in station time, late ones included.</summary>
+    private static void CountSwaps(StationState state, DateOnly day, int swaps)
+    {
+        state.SwapsTotal += swaps;
+        if (day > state.SwapsDay)
+        {
+            state.SwapsDay = day;
+            state.SwapsToday = 0;
+        }
+
+        if (day == state.SwapsDay)
+        {
+            state.SwapsToday += swaps;
+        }
     }
 
     private static bool UpdateAlerts(StationState state, TelemetryMessage message, IReadOnlyList<SlotReading> slots, StationOptions options, ref List<Alert>? raised)
@@ -255,7 +273,7 @@ public static class StationModel
             slots,
             SlotCounts(slots),
             AvailableCharged(slots, options.ChargedSocPct),
-            new StationCounters(state.Messages, state.Duplicates, SwapsToday(state, now), state.SwapsTotal, state.Faults),
+            new StationCounters(state.Messages, state.Duplicates, SwapsToday(state, now), state.SwapsTotal, state.Faults, state.Late),
             ActiveAlerts(state.Alerts, state.LastSeen, now, options.OfflineAfter));
     }
 

@@ -39,6 +39,23 @@ public sealed class StationOptions : IValidatableObject
     /// <summary>A ready battery at or above this charge counts as available to a driver.</summary>
     public double ChargedSocPct { get; set; } = 95;
 
+    /// <summary>
+    /// How far behind the newest message of its boot a message may arrive and still be told apart from a duplicate.
+    /// It costs no memory (the seen sets are ranges), so it is generous: IoT Core redelivers seconds late, and the
+    /// contract rejects any message more than a day old anyway. A message further behind is dead-lettered with reason
+    /// outside-dedup-window, never applied or archived twice.
+    /// </summary>
+    public long DeliveryWindow { get; set; } = 100_000;
+
+    /// <summary>How many of a station's newest boots keep their seen sets; a message of an older boot is outside the window.</summary>
+    public int DeliveryBoots { get; set; } = 4;
+
+    /// <summary>
+    /// The most gaps a boot's seen sets may hold (each gap is a range, 16 bytes). Only a station that skips numbers
+    /// makes gaps; past the bound the oldest ranges are forgotten and what they covered counts as outside the window.
+    /// </summary>
+    public int DeliveryMaxRanges { get; set; } = 64;
+
     public IEnumerable<ValidationResult> Validate(ValidationContext validationContext)
     {
         if (StatePersistInterval <= TimeSpan.Zero)
@@ -69,6 +86,21 @@ public sealed class StationOptions : IValidatableObject
         if (OverTemperatureMessages < 1)
         {
             yield return new($"Station:OverTemperatureMessages must be at least 1 (is {OverTemperatureMessages}).");
+        }
+
+        if (DeliveryWindow < 1)
+        {
+            yield return new($"Station:DeliveryWindow must be at least 1, for example 100000 (is {DeliveryWindow}).");
+        }
+
+        if (DeliveryBoots < 1)
+        {
+            yield return new($"Station:DeliveryBoots must be at least 1, for example 4 (is {DeliveryBoots}).");
+        }
+
+        if (DeliveryMaxRanges < 2)
+        {
+            yield return new($"Station:DeliveryMaxRanges must be at least 2, for example 64 (is {DeliveryMaxRanges}).");
         }
 
         if (ChargedSocPct is < 0 or > 100)

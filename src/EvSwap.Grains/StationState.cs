@@ -28,6 +28,12 @@ public sealed class StationState
     [Id(13)] public long Faults { get; set; }
     [Id(14)] public List<Alert> Alerts { get; set; } = [];
 
+    /// <summary>Applied messages that were behind the newest when they arrived (counted in <see cref="Messages"/> too).</summary>
+    [Id(17)] public long Late { get; set; }
+
+    /// <summary>Which (boot, seq) were applied and which archived: what makes redelivery, late arrival and replay exact.</summary>
+    [Id(18)] public DeliveryLog Delivery { get; set; } = new();
+
     /// <summary>Consecutive messages each slot has been at or above the over-temperature limit.</summary>
     [Id(15)] public Dictionary<int, int> HotStreaks { get; set; } = [];
 }

@@ -4,8 +4,9 @@ using EvSwap.Contracts;
 namespace EvSwap.Grains;
 
 /// <summary>
-/// A station's raw messages on their way to the archive. Messages collect in the open batch; a batch is sealed
-/// when it reaches a size or age threshold, or when the boot or UTC date changes (so every object holds one boot
+/// A station's raw messages on their way to the archive, in the order they arrived (late ones included). Messages
+/// collect in the open batch; a batch is sealed when it reaches a size or age threshold, or when the boot or UTC date
+/// changes (so every object holds one boot
 /// and one date partition, and its key stays a pure function of its content). Sealed batches wait in order
 /// until the archive has them: a failed write keeps them here, never drops them.
 /// </summary>
@@ -26,8 +27,7 @@ public sealed class TelemetryBuffer(ArchiveOptions options)
     private long _openBoot;
     private DateOnly _openDate;
     private DateTimeOffset _openedAt;
-    private long _firstSeq;
-    private long _lastSeq;
+    private SeqSet _openSeqs = new();
     private int _openCount;
     private long _openBytes;
     private long _sealedBytes;
@@ -57,11 +57,10 @@ public sealed class TelemetryBuffer(ArchiveOptions options)
             _openBoot = message.Boot;
             _openDate = date;
             _openedAt = now;
-            _firstSeq = message.Seq;
         }
 
         _tail.Add(message);
-        _lastSeq = message.Seq;
+        _openSeqs.Add(message.Seq);
         _openCount++;
         _openBytes += message.Payload.Length;
         if (_tail.Count >= ChunkMessages)
@@ -95,8 +94,9 @@ public sealed class TelemetryBuffer(ArchiveOptions options)
         // Once per batch, the chunks become one gzip stream: the object is about half the size of the chunks
         // side by side, for a few milliseconds of CPU every MaxBatchAge.
         var content = _chunks.Count == 1 ? _chunks[0] : ArchiveCodec.Recompress(_chunks);
-        _sealed.Enqueue(new TelemetryBatch(_stationId!, _openBoot, _openDate, _firstSeq, _lastSeq, _openCount, _openBytes, content));
+        _sealed.Enqueue(new TelemetryBatch(_stationId!, _openBoot, _openDate, _openSeqs.Ranges, _openCount, _openBytes, content));
         _sealedBytes += _openBytes;
+        _openSeqs = new SeqSet();
         _chunks.Clear();
         _openCount = 0;
         _openBytes = 0;
@@ -104,11 +104,37 @@ public sealed class TelemetryBuffer(ArchiveOptions options)
 
     public TelemetryBatch PeekSealed() => _sealed.Peek();
 
-    /// <summary>Called once the archive confirmed the oldest sealed batch.</summary>
-    public void CompleteSealed()
+    /// <summary>Called once the archive confirmed the oldest sealed batch; returns it.</summary>
+    public TelemetryBatch CompleteSealed()
     {
         var batch = _sealed.Dequeue();
         _sealedBytes -= batch.RawBytes;
+        return batch;
+    }
+
+    /// <summary>True when the message is held here, open or sealed, waiting for the archive.</summary>
+    public bool Contains(long boot, long seq)
+    {
+        if (_openCount > 0 && _openBoot == boot && _openSeqs.Contains(seq))
+        {
+            return true;
+        }
+
+        foreach (var batch in _sealed)
+        {
+            if (batch.Boot == boot && seq >= batch.FirstSeq && seq <= batch.LastSeq)
+            {
+                foreach (var range in batch.Seqs)
+                {
+                    if (range.Contains(seq))
+                    {
+                        return true;
+                    }
+                }
+            }
+        }
+
+        return false;
     }
 
     /// <summary>Everything not yet archived, oldest first, for history queries.</summary>

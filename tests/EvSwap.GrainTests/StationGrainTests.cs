@@ -32,7 +32,7 @@ public class StationGrainTests(ClusterFixture fixture)
     }
 
     [Fact]
-    public async Task Redelivered_and_older_messages_are_counted_as_duplicates_and_archived_once()
+    public async Task Redelivered_messages_are_counted_as_duplicates_and_archived_once()
     {
         var id = NewStation();
         var grain = fixture.Grains.GetGrain<IStationGrain>(id);

@@ -1,6 +1,7 @@
 using System.IO.Compression;
 using System.Text;
 using EvSwap.Archive;
+using EvSwap.Contracts;
 
 namespace EvSwap.UnitTests;
 
@@ -23,7 +24,23 @@ public class ArchiveTests : IDisposable
 
         Assert.Equal("telemetry/v1/station=st-0042/date=2026-11-24/7-18231-18290.ndjson.gz", key);
         Assert.True(ArchiveKeys.TryParseBatch(key, out var parsed));
-        Assert.Equal(new BatchRef(key, "st-0042", new DateOnly(2026, 11, 24), 7, 18231, 18290), parsed);
+        Assert.Equal(new BatchRef(key, "st-0042", new DateOnly(2026, 11, 24), 7, 18231, 18290, 60), parsed);
+    }
+
+    [Fact]
+    public void A_batch_with_gaps_has_a_key_of_its_own_numbers_that_parses_back_with_its_count()
+    {
+        var date = new DateOnly(2026, 11, 24);
+        SeqRange[] withGap = [new(1, 3), new(5, 6)];
+        SeqRange[] otherGap = [new(1, 1), new(3, 6)];
+
+        var key = ArchiveKeys.Batch("st-1", date, 7, withGap);
+
+        Assert.Equal(key, ArchiveKeys.Batch("st-1", date, 7, [new(1, 3), new(5, 6)]));
+        Assert.NotEqual(key, ArchiveKeys.Batch("st-1", date, 7, otherGap));
+        Assert.NotEqual(key, ArchiveKeys.Batch("st-1", date, 7, 1, 6));
+        Assert.True(ArchiveKeys.TryParseBatch(key, out var parsed));
+        Assert.Equal((7L, 1L, 6L, 5L), (parsed.Boot, parsed.FirstSeq, parsed.LastSeq, parsed.Count));
     }
 
     [Fact]

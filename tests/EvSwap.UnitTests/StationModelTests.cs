@@ -11,45 +11,137 @@ public class StationModelTests
     private ApplyResult Apply(TelemetryMessage m) =>
         StationModel.Apply(_state, m, System.Text.Json.JsonSerializer.SerializeToUtf8Bytes(m, TelemetryJsonContext.Default.TelemetryMessage), Samples.Now, _options);
 
-    [Fact]
-    public void A_redelivered_message_is_a_duplicate_and_changes_nothing_but_the_duplicate_count()
+    /// <summary>What the station grain does with a message, without the I/O: classify, then apply only what is new.</summary>
+    private Delivery Ingest(TelemetryMessage m)
     {
-        Apply(Samples.Message(seq: 5, events: [Samples.Swap()]));
-        var again = Apply(Samples.Message(seq: 5, events: [Samples.Swap()]));
+        var delivery = StationModel.Classify(_state, m.Boot, m.Seq, _options);
+        if (delivery == Delivery.New)
+        {
+            Apply(m);
+        }
 
-        Assert.False(again.Applied);
-        Assert.Equal(1, _state.Messages);
-        Assert.Equal(1, _state.SwapsTotal);
-        Assert.Equal(1, _state.Duplicates);
+        return delivery;
     }
 
     [Fact]
-    public void An_older_message_arriving_after_a_newer_one_is_a_duplicate()
+    public void A_redelivered_message_is_seen_and_its_swap_is_counted_once()
     {
-        Apply(Samples.Message(seq: 10));
-        var late = Apply(Samples.Message(seq: 9));
+        Assert.Equal(Delivery.New, Ingest(Samples.Message(seq: 5, events: [Samples.Swap()])));
+        Assert.Equal(Delivery.Applied, Ingest(Samples.Message(seq: 5, events: [Samples.Swap()])));
 
-        Assert.False(late.Applied);
-        Assert.Equal(10, _state.Seq);
-        Assert.Equal(1, _state.Duplicates);
+        Assert.Equal((1L, 1L), (_state.Messages, _state.SwapsTotal));
+    }
+
+    [Fact]
+    public void A_late_message_is_counted_with_its_swap_and_the_live_view_stays_on_the_newest()
+    {
+        Ingest(Samples.Message(seq: 1));
+        Ingest(Samples.Message(seq: 3, slots: [Samples.Slot(1, 30)]));
+        var late = Samples.Message(seq: 2, slots: [Samples.Slot(1, 70)], events: [Samples.Swap()]);
+
+        Assert.Equal(Delivery.New, StationModel.Classify(_state, 7, 2, _options));
+        var result = Apply(late);
+
+        Assert.True(result.Late);
+        Assert.Equal(1, result.Swaps);
+        Assert.Equal((3L, 1L, 1L, 1L), (_state.Messages, _state.Late, _state.SwapsTotal, _state.SwapsToday));
+        Assert.Equal((7L, 3L), (_state.Boot, _state.Seq));
+        Assert.Equal(30, Assert.Single(StationModel.LatestSlots(_state)).TempC);
+        Assert.Equal(Delivery.Applied, StationModel.Classify(_state, 7, 2, _options));
+    }
+
+    [Fact]
+    public void A_late_message_does_not_feed_the_consecutive_hot_readings_of_the_newest()
+    {
+        Ingest(Samples.Message(seq: 10, slots: [Samples.Slot(1, 56)]));
+        Ingest(Samples.Message(seq: 11, slots: [Samples.Slot(1, 56)]));
+        Ingest(Samples.Message(seq: 5, slots: [Samples.Slot(1, 56)]));
+
+        Assert.Empty(_state.Alerts);
     }
 
     [Fact]
     public void A_reboot_with_a_higher_boot_and_seq_from_zero_is_accepted()
     {
-        Apply(Samples.Message(boot: 7, seq: 18231));
-        var reboot = Apply(Samples.Message(boot: 8, seq: 0));
+        Ingest(Samples.Message(boot: 7, seq: 18231));
 
-        Assert.True(reboot.Applied);
+        Assert.Equal(Delivery.New, Ingest(Samples.Message(boot: 8, seq: 0)));
         Assert.Equal((8L, 0L), (_state.Boot, _state.Seq));
         Assert.Equal(2, _state.Messages);
     }
 
     [Fact]
-    public void A_message_from_an_earlier_boot_is_a_duplicate_even_with_a_higher_seq()
+    public void A_late_message_of_the_previous_boot_is_counted_once_and_does_not_roll_the_boot_back()
     {
-        Apply(Samples.Message(boot: 8, seq: 3));
-        Assert.False(Apply(Samples.Message(boot: 7, seq: 99999)).Applied);
+        Ingest(Samples.Message(boot: 7, seq: 40));
+        Ingest(Samples.Message(boot: 8, seq: 0));
+
+        Assert.Equal(Delivery.New, Ingest(Samples.Message(boot: 7, seq: 41, events: [Samples.Swap()])));
+        Assert.Equal(Delivery.Applied, Ingest(Samples.Message(boot: 7, seq: 41, events: [Samples.Swap()])));
+        Assert.Equal((8L, 0L, 1L, 1L), (_state.Boot, _state.Seq, _state.SwapsTotal, _state.Late));
+    }
+
+    [Fact]
+    public void A_message_further_behind_than_the_window_is_outside_it_and_not_applied()
+    {
+        var options = new StationOptions { DeliveryWindow = 100 };
+        StationModel.Apply(_state, Samples.Message(seq: 1000), Samples.Json(Samples.Message(seq: 1000)), Samples.Now, options);
+
+        Assert.Equal(Delivery.New, StationModel.Classify(_state, 7, 901, options));
+        Assert.Equal(Delivery.OutsideWindow, StationModel.Classify(_state, 7, 900, options));
+    }
+
+    [Fact]
+    public void A_message_of_a_boot_older_than_the_boots_kept_is_outside_the_window()
+    {
+        var options = new StationOptions { DeliveryBoots = 2 };
+        foreach (var boot in new long[] { 3, 4, 5 })
+        {
+            StationModel.Apply(_state, Samples.Message(boot: boot, seq: 1), Samples.Json(Samples.Message(boot: boot, seq: 1)), Samples.Now, options);
+        }
+
+        Assert.Equal(Delivery.OutsideWindow, StationModel.Classify(_state, 3, 2, options));
+        Assert.Equal(Delivery.OutsideWindow, StationModel.Classify(_state, 2, 1, options));
+        Assert.Equal(Delivery.New, StationModel.Classify(_state, 4, 2, options));
+    }
+
+    [Fact]
+    public void What_was_archived_is_archived_and_what_was_only_applied_is_applied()
+    {
+        foreach (var seq in new long[] { 1, 2, 3, 4 })
+        {
+            Ingest(Samples.Message(seq: seq));
+        }
+
+        _state.Delivery.MarkArchived(7, new SeqRange(1, 2), _options);
+
+        Assert.Equal([Delivery.Archived, Delivery.Archived, Delivery.Applied, Delivery.Applied, Delivery.New],
+            new long[] { 1, 2, 3, 4, 5 }.Select(seq => StationModel.Classify(_state, 7, seq, _options)));
+    }
+
+    [Fact]
+    public void A_station_that_skips_numbers_keeps_a_bounded_log()
+    {
+        var options = new StationOptions { DeliveryMaxRanges = 8 };
+        for (var seq = 0; seq < 1000; seq += 2)
+        {
+            StationModel.Apply(_state, Samples.Message(seq: seq), Samples.Json(Samples.Message(seq: seq)), Samples.Now, options);
+        }
+
+        var boot = Assert.Single(_state.Delivery.Boots);
+        Assert.True(boot.Applied.Ranges.Count <= 8, $"{boot.Applied.Ranges.Count} ranges");
+        Assert.Equal(Delivery.Applied, StationModel.Classify(_state, 7, 998, options));
+        Assert.Equal(Delivery.New, StationModel.Classify(_state, 7, 997, options));
+        Assert.Equal(Delivery.OutsideWindow, StationModel.Classify(_state, 7, 3, options));
+    }
+
+    [Fact]
+    public void A_late_swap_of_an_earlier_day_counts_in_the_total_but_not_today()
+    {
+        Ingest(Samples.Message(seq: 10, ts: Samples.Now));
+        Ingest(Samples.Message(seq: 9, ts: Samples.Now.AddDays(-1), events: [Samples.Swap()]));
+
+        Assert.Equal((1L, 0L), (_state.SwapsTotal, _state.SwapsToday));
     }
 
     [Fact]

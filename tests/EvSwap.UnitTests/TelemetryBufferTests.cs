@@ -48,6 +48,26 @@ public class TelemetryBufferTests
     }
 
     [Fact]
+    public void Late_messages_join_the_open_batch_and_the_batch_knows_exactly_which_numbers_it_holds()
+    {
+        var buffer = Buffer(messages: 4);
+        foreach (var seq in new long[] { 1, 3, 5, 2 })
+        {
+            buffer.Add("st-1", Msg(seq), T0);
+        }
+
+        Assert.True(buffer.Contains(1, 2));
+        Assert.False(buffer.Contains(1, 4));
+        var batch = buffer.PeekSealed();
+        Assert.Equal([new SeqRange(1, 3), new SeqRange(5, 5)], batch.Seqs);
+        Assert.Equal(ArchiveKeys.Batch("st-1", batch.Date, 1, [new(1, 3), new(5, 5)]), batch.Key);
+        Assert.Equal([1L, 3L, 5L, 2L], ArchiveCodec.DecodeBatch(batch.Content).Select(m => TelemetryArchive.ToArchived(m).Seq));
+
+        buffer.CompleteSealed();
+        Assert.False(buffer.Contains(1, 2));
+    }
+
+    [Fact]
     public void A_batch_is_sealed_when_it_reaches_max_bytes()
     {
         var buffer = Buffer(bytes: 2048);
