@@ -1,5 +1,4 @@
 using Orleans.Storage;
-using System.Text.Json;
 using EvSwap.Archive;
 using EvSwap.Contracts;
 using Microsoft.Extensions.Logging;
@@ -274,51 +273,14 @@ public sealed class StationGrain : Grain, IStationGrain
         _stateDirty = true;
     }
 
-    /// <summary>
-    /// State is written behind, so after a crash the stored state can lag the archive: batches written after the last
-    /// state write are read back, marked archived, and whatever in them was not applied yet is applied, so counters
-    /// come back exactly instead of being guessed, and nothing in them is archived again.
-    /// </summary>
     private async Task RecoverFromArchiveAsync(CancellationToken cancellationToken)
     {
         var today = DateOnly.FromDateTime(_time.GetUtcNow().UtcDateTime);
-
-        // A message is at most a day older than its arrival (the contract rejects older ones), so a batch written
-        // since the last state write lies no earlier than the day before the newest message then known.
-        var from = State.HasReported ? DateOnly.FromDateTime(State.LastStationTs.UtcDateTime).AddDays(-1) : today.AddDays(-1);
-        var to = from > today ? from : today;
-        var batches = await _archive.ListBatchesAsync(StationId, from, to, cancellationToken);
-        var replayed = 0;
-        foreach (var batch in batches.OrderBy(b => b.Boot).ThenBy(b => b.FirstSeq))
+        var (read, applied) = await StationRecovery.CatchUpAsync(StationId, State, _archive, _options, today, cancellationToken);
+        _stateDirty |= read > 0;
+        if (applied > 0)
         {
-            if (State.Delivery.ArchivedWithin(batch.Boot, batch.FirstSeq, batch.LastSeq) >= batch.Count)
-            {
-                continue;
-            }
-
-            foreach (var stored in await _archive.ReadBatchAsync(batch, cancellationToken))
-            {
-                var message = JsonSerializer.Deserialize(stored.Payload, TelemetryJsonContext.Default.TelemetryMessage);
-                if (message is null)
-                {
-                    continue;
-                }
-
-                if (StationModel.Classify(State, message.Boot, message.Seq, _options) == Delivery.New)
-                {
-                    StationModel.Apply(State, message, stored.Payload, stored.ReceivedAt, _options);
-                    replayed++;
-                }
-
-                State.Delivery.MarkArchived(message.Boot, new SeqRange(message.Seq, message.Seq), _options);
-            }
-
-            _stateDirty = true;
-        }
-
-        if (replayed > 0)
-        {
-            _logger.LogInformation("Station {StationId}: applied {Count} archived messages the stored state had not counted.", StationId, replayed);
+            _logger.LogInformation("Station {StationId}: applied {Count} archived messages the stored state had not counted.", StationId, applied);
             _indexDirty = true;
         }
     }

@@ -1,0 +1,272 @@
+using System.Buffers;
+using System.Globalization;
+using System.Threading.Channels;
+using Microsoft.Extensions.Logging;
+using Microsoft.Win32.SafeHandles;
+
+namespace EvSwap.IngestLog;
+
+/// <summary>
+/// The log as segment files in a folder of its own, <c>{Path}/{logId}/{number}.seg</c>, with group commit: one writer
+/// takes every append waiting at the moment and writes them with one system call, and a separate syncer fsyncs what was
+/// written. So a record is <see cref="LogAppend.Written"/> within one write call, without waiting for the disk, and
+/// durable with its group at the next fsync; appends never wait for each other's fsync.
+/// </summary>
+public sealed class FileSystemIngestLog(string directory, IngestLogOptions options, TimeProvider time, ILogger<FileSystemIngestLog> logger) : IIngestLog
+{
+    private const string Extension = ".seg";
+    private const int MaxGroup = 2048;
+
+    private readonly Channel<Pending> _appends = Channel.CreateUnbounded<Pending>(new UnboundedChannelOptions { SingleReader = true });
+    private readonly Channel<SyncRequest> _syncs = Channel.CreateUnbounded<SyncRequest>(new UnboundedChannelOptions { SingleReader = true, SingleWriter = true });
+    private readonly Lock _lock = new();
+    private readonly List<Segment> _closed = [];
+    private Segment? _open;
+    private long _nextNumber;
+    private Task _writer = Task.CompletedTask;
+    private Task _syncer = Task.CompletedTask;
+
+    public string Directory => directory;
+
+    public long RetainedBytes
+    {
+        get
+        {
+            lock (_lock)
+            {
+                return _closed.Sum(s => s.Length) + (_open?.Length ?? 0);
+            }
+        }
+    }
+
+    public Task<IReadOnlyList<string>> OpenAsync(CancellationToken cancellationToken)
+    {
+        System.IO.Directory.CreateDirectory(directory);
+        var left = System.IO.Directory.GetFiles(directory, "*" + Extension).Order(StringComparer.Ordinal).ToList();
+        lock (_lock)
+        {
+            foreach (var path in left)
+            {
+                // What an earlier run left is kept like a closed segment until retention finds it archived.
+                _closed.Add(new Segment(path, null, new FileInfo(path).Length, DateTimeOffset.MinValue, DateTimeOffset.MaxValue));
+            }
+        }
+
+        _nextNumber = left.Count == 0 ? 1 : long.Parse(Path.GetFileNameWithoutExtension(left[^1]), CultureInfo.InvariantCulture) + 1;
+        _writer = Task.Run(WriteLoopAsync, CancellationToken.None);
+        _syncer = Task.Run(SyncLoopAsync, CancellationToken.None);
+        return Task.FromResult<IReadOnlyList<string>>(left);
+    }
+
+    public LogAppend Append(LogRecord record)
+    {
+        var written = new TaskCompletionSource<Task>(TaskCreationOptions.RunContinuationsAsynchronously);
+        if (!_appends.Writer.TryWrite(new Pending(record, written)))
+        {
+            written.SetException(new InvalidOperationException("The ingest log is closed."));
+        }
+
+        return new LogAppend(written.Task);
+    }
+
+    /// <summary>Segments left by an earlier run count as received at the start of this one: the replay applies them now.</summary>
+    public void MarkReplayed(DateTimeOffset at)
+    {
+        lock (_lock)
+        {
+            for (var i = 0; i < _closed.Count; i++)
+            {
+                if (_closed[i].Newest == DateTimeOffset.MaxValue)
+                {
+                    _closed[i] = _closed[i] with { Newest = at };
+                }
+            }
+        }
+    }
+
+    public int RemoveSegmentsBefore(DateTimeOffset horizon)
+    {
+        List<Segment> removable;
+        lock (_lock)
+        {
+            removable = _closed.Where(s => s.Newest < horizon).ToList();
+            _closed.RemoveAll(removable.Contains);
+        }
+
+        foreach (var segment in removable)
+        {
+            File.Delete(segment.Path);
+        }
+
+        return removable.Count;
+    }
+
+    public async Task CloseAsync(bool removeAll)
+    {
+        _appends.Writer.TryComplete();
+        await _writer;
+        await _syncer;
+        if (removeAll)
+        {
+            lock (_lock)
+            {
+                foreach (var segment in _closed)
+                {
+                    File.Delete(segment.Path);
+                }
+
+                _closed.Clear();
+            }
+        }
+    }
+
+    private async Task WriteLoopAsync()
+    {
+        var group = new List<Pending>(MaxGroup);
+        var buffer = new ArrayBufferWriter<byte>(1 << 20);
+        try
+        {
+            while (await _appends.Reader.WaitToReadAsync())
+            {
+                group.Clear();
+                while (group.Count < MaxGroup && _appends.Reader.TryRead(out var pending))
+                {
+                    group.Add(pending);
+                }
+
+                var segment = CurrentSegment();
+                buffer.ResetWrittenCount();
+                var newest = segment.Newest;
+                foreach (var pending in group)
+                {
+                    var length = LogRecordCodec.EncodedLength(pending.Record);
+                    LogRecordCodec.Encode(pending.Record, buffer.GetSpan(length));
+                    buffer.Advance(length);
+                    if (pending.Record.ReceivedAt > newest)
+                    {
+                        newest = pending.Record.ReceivedAt;
+                    }
+                }
+
+                try
+                {
+                    RandomAccess.Write(segment.Handle!, buffer.WrittenSpan, segment.Length);
+                }
+                catch (Exception ex)
+                {
+                    // Not written means not acknowledged: the broker keeps these and sends them again.
+                    logger.LogError(ex, "Ingest log: writing {Count} records to {Path} failed; they are not acknowledged.", group.Count, segment.Path);
+                    foreach (var pending in group)
+                    {
+                        pending.Written.TrySetException(ex);
+                    }
+
+                    continue;
+                }
+
+                lock (_lock)
+                {
+                    _open = segment with { Length = segment.Length + buffer.WrittenCount, Newest = newest };
+                }
+
+                var durable = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+                _syncs.Writer.TryWrite(new SyncRequest(segment.Handle!, durable, Close: false));
+                foreach (var pending in group)
+                {
+                    pending.Written.TrySetResult(durable.Task);
+                }
+            }
+        }
+        finally
+        {
+            lock (_lock)
+            {
+                if (_open is { } last)
+                {
+                    _closed.Add(last with { Handle = null });
+                    _syncs.Writer.TryWrite(new SyncRequest(last.Handle!, null, Close: true));
+                    _open = null;
+                }
+            }
+
+            _syncs.Writer.TryComplete();
+        }
+    }
+
+    /// <summary>The open segment, after closing it when it is full or old enough.</summary>
+    private Segment CurrentSegment()
+    {
+        var now = time.GetUtcNow();
+        lock (_lock)
+        {
+            if (_open is { } open && (open.Length >= options.SegmentBytes || now - open.OpenedAt >= options.SegmentAge))
+            {
+                // The syncer closes the handle after fsyncing every group already written to it.
+                _closed.Add(open with { Handle = null });
+                _syncs.Writer.TryWrite(new SyncRequest(open.Handle!, null, Close: true));
+                _open = null;
+            }
+
+            if (_open is null)
+            {
+                var path = Path.Combine(directory, _nextNumber++.ToString("D12", CultureInfo.InvariantCulture) + Extension);
+                var handle = File.OpenHandle(path, FileMode.CreateNew, FileAccess.Write, FileShare.Read | FileShare.Delete);
+                _open = new Segment(path, handle, 0, now, DateTimeOffset.MinValue);
+            }
+
+            return _open;
+        }
+    }
+
+    private async Task SyncLoopAsync()
+    {
+        var requests = new List<SyncRequest>();
+        while (await _syncs.Reader.WaitToReadAsync())
+        {
+            requests.Clear();
+            while (_syncs.Reader.TryRead(out var request))
+            {
+                requests.Add(request);
+            }
+
+            Exception? failure = null;
+            foreach (var handle in requests.Select(r => r.Handle).Distinct())
+            {
+                try
+                {
+                    RandomAccess.FlushToDisk(handle);
+                }
+                catch (Exception ex)
+                {
+                    failure = ex;
+                    logger.LogError(ex, "Ingest log: fsync failed; the records of this group are not acknowledged as durable.");
+                }
+            }
+
+            foreach (var request in requests)
+            {
+                if (failure is null)
+                {
+                    request.Durable?.TrySetResult();
+                }
+                else
+                {
+                    request.Durable?.TrySetException(failure);
+                }
+
+                if (request.Close)
+                {
+                    request.Handle.Dispose();
+                }
+            }
+        }
+    }
+
+    private sealed record Pending(LogRecord Record, TaskCompletionSource<Task> Written);
+
+    private sealed record SyncRequest(SafeFileHandle Handle, TaskCompletionSource? Durable, bool Close);
+
+    /// <param name="Handle">The open segment's handle; null in the list of closed segments.</param>
+    /// <param name="Newest">The latest receive time in it; MaxValue for a segment an earlier run left, until it is replayed.</param>
+    private sealed record Segment(string Path, SafeFileHandle? Handle, long Length, DateTimeOffset OpenedAt, DateTimeOffset Newest);
+}

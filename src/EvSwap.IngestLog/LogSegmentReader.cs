@@ -1,0 +1,32 @@
+namespace EvSwap.IngestLog;
+
+/// <summary>What a segment file held: its valid records, and how many bytes after them could not be read.</summary>
+public sealed record LogSegmentContents(string Path, IReadOnlyList<LogRecord> Records, long UnreadableBytes);
+
+public static class LogSegmentReader
+{
+    /// <summary>
+    /// Every record up to the first that is cut short or fails its checksum. A process killed mid-write leaves such a
+    /// tail; the valid prefix is still everything that was acknowledged, because a message is acknowledged only after
+    /// its record was written whole.
+    /// </summary>
+    public static async Task<LogSegmentContents> ReadAsync(string path, CancellationToken cancellationToken)
+    {
+        var bytes = await File.ReadAllBytesAsync(path, cancellationToken);
+        var records = new List<LogRecord>();
+        var offset = 0;
+        while (offset < bytes.Length)
+        {
+            var used = LogRecordCodec.TryDecode(bytes.AsSpan(offset), out var record);
+            if (used <= 0)
+            {
+                break;
+            }
+
+            records.Add(record!);
+            offset += used;
+        }
+
+        return new LogSegmentContents(path, records, bytes.Length - offset);
+    }
+}

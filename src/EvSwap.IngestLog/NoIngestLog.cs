@@ -1,0 +1,15 @@
+namespace EvSwap.IngestLog;
+
+/// <summary><c>IngestLog:Provider=None</c>: nothing is logged, every append is complete at once.</summary>
+public sealed class NoIngestLog : IIngestLog
+{
+    public long RetainedBytes => 0;
+
+    public Task<IReadOnlyList<string>> OpenAsync(CancellationToken cancellationToken) => Task.FromResult<IReadOnlyList<string>>([]);
+
+    public LogAppend Append(LogRecord record) => LogAppend.None;
+
+    public int RemoveSegmentsBefore(DateTimeOffset horizon) => 0;
+
+    public Task CloseAsync(bool removeAll) => Task.CompletedTask;
+}
