@@ -18,6 +18,9 @@ public sealed record TelemetryBatch(string StationId, long Boot, DateOnly Date, 
 
     public string Key => ArchiveKeys.Batch(StationId, Date, Boot, Seqs);
 
+    /// <summary>The earliest receive time of a message in the batch.</summary>
+    public DateTimeOffset OldestReceivedAt { get; init; }
+
     public static TelemetryBatch FromMessages(string stationId, long boot, DateOnly date, IReadOnlyList<BufferedMessage> messages)
     {
         var seqs = new SeqSet();

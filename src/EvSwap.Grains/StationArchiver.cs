@@ -9,12 +9,13 @@ namespace EvSwap.Grains;
 /// backoff after a failed write. A failed batch stays buffered, never dropped; what the archive confirmed is reported
 /// back so the station can mark it archived.
 /// </summary>
-public sealed class StationArchiver(string stationId, TelemetryArchive archive, ArchiveOptions options, StationMetrics metrics, ILogger logger)
+public sealed class StationArchiver(string stationId, TelemetryArchive archive, ArchiveProgress progress, ArchiveOptions options, StationMetrics metrics, ILogger logger)
 {
     private readonly TelemetryBuffer _buffer = new(options);
     private int _failures;
     private DateTimeOffset _retryAt;
     private long _reportedBacklog;
+    private DateTimeOffset? _reportedOldest;
 
     public long PendingBytes => _buffer.PendingBytes;
 
@@ -74,7 +75,10 @@ public sealed class StationArchiver(string stationId, TelemetryArchive archive, 
         }
     }
 
-    /// <summary>The activation ends: whatever is still unarchived leaves memory with it, so the silo's backlog stops counting it.</summary>
+    /// <summary>
+    /// The activation ends: whatever is still unarchived leaves memory with it, so the silo's backlog stops counting it.
+    /// Its oldest receive time stays reported, so the ingest log keeps those messages for a replay to archive.
+    /// </summary>
     public void Release()
     {
         metrics.ArchiveBacklogChanged(-_reportedBacklog);
@@ -86,5 +90,11 @@ public sealed class StationArchiver(string stationId, TelemetryArchive archive, 
     {
         metrics.ArchiveBacklogChanged(_buffer.PendingBytes - _reportedBacklog);
         _reportedBacklog = _buffer.PendingBytes;
+        var oldest = _buffer.OldestReceivedAt;
+        if (oldest != _reportedOldest)
+        {
+            progress.Report(stationId, oldest);
+            _reportedOldest = oldest;
+        }
     }
 }

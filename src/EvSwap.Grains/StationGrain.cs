@@ -20,6 +20,7 @@ public sealed class StationGrain : Grain, IStationGrain
 
     private readonly IPersistentState<StationState> _state;
     private readonly TelemetryArchive _archive;
+    private readonly ArchiveProgress _progress;
     private readonly StationOptions _options;
     private readonly ArchiveOptions _archiveOptions;
     private readonly FleetOptions _fleetOptions;
@@ -36,6 +37,7 @@ public sealed class StationGrain : Grain, IStationGrain
     public StationGrain(
         [PersistentState("station", StorageName)] IPersistentState<StationState> state,
         TelemetryArchive archive,
+        ArchiveProgress progress,
         IOptions<StationOptions> options,
         IOptions<ArchiveOptions> archiveOptions,
         IOptions<FleetOptions> fleetOptions,
@@ -46,6 +48,7 @@ public sealed class StationGrain : Grain, IStationGrain
         _metrics = metrics;
         _state = state;
         _archive = archive;
+        _progress = progress;
         _options = options.Value;
         _archiveOptions = archiveOptions.Value;
         _fleetOptions = fleetOptions.Value;
@@ -58,7 +61,7 @@ public sealed class StationGrain : Grain, IStationGrain
 
     public override async Task OnActivateAsync(CancellationToken cancellationToken)
     {
-        _archiver = new StationArchiver(StationId, _archive, _archiveOptions, _metrics, _logger);
+        _archiver = new StationArchiver(StationId, _archive, _progress, _archiveOptions, _metrics, _logger);
         _lastPersist = _time.GetUtcNow();
         await RecoverFromArchiveAsync(cancellationToken);
         // A random first tick: stations that activate together (a silo start, a fleet reconnecting) would otherwise

@@ -27,6 +27,7 @@ public sealed class TelemetryBuffer(ArchiveOptions options)
     private long _openBoot;
     private DateOnly _openDate;
     private DateTimeOffset _openedAt;
+    private DateTimeOffset _openOldestReceivedAt;
     private SeqSet _openSeqs = new();
     private int _openCount;
     private long _openBytes;
@@ -43,6 +44,24 @@ public sealed class TelemetryBuffer(ArchiveOptions options)
 
     public bool HasSealed => _sealed.Count > 0;
 
+    /// <summary>The earliest receive time of anything held here, or null when nothing is.</summary>
+    public DateTimeOffset? OldestReceivedAt
+    {
+        get
+        {
+            DateTimeOffset? oldest = _openCount > 0 ? _openOldestReceivedAt : null;
+            foreach (var batch in _sealed)
+            {
+                if (oldest is null || batch.OldestReceivedAt < oldest)
+                {
+                    oldest = batch.OldestReceivedAt;
+                }
+            }
+
+            return oldest;
+        }
+    }
+
     public void Add(string stationId, BufferedMessage message, DateTimeOffset now)
     {
         var date = DateOnly.FromDateTime(message.Ts.UtcDateTime);
@@ -57,6 +76,11 @@ public sealed class TelemetryBuffer(ArchiveOptions options)
             _openBoot = message.Boot;
             _openDate = date;
             _openedAt = now;
+            _openOldestReceivedAt = message.ReceivedAt;
+        }
+        else if (message.ReceivedAt < _openOldestReceivedAt)
+        {
+            _openOldestReceivedAt = message.ReceivedAt;
         }
 
         _tail.Add(message);
@@ -94,7 +118,10 @@ public sealed class TelemetryBuffer(ArchiveOptions options)
         // Once per batch, the chunks become one gzip stream: the object is about half the size of the chunks
         // side by side, for a few milliseconds of CPU every MaxBatchAge.
         var content = _chunks.Count == 1 ? _chunks[0] : ArchiveCodec.Recompress(_chunks);
-        _sealed.Enqueue(new TelemetryBatch(_stationId!, _openBoot, _openDate, _openSeqs.Ranges, _openCount, _openBytes, content));
+        _sealed.Enqueue(new TelemetryBatch(_stationId!, _openBoot, _openDate, _openSeqs.Ranges, _openCount, _openBytes, content)
+        {
+            OldestReceivedAt = _openOldestReceivedAt,
+        });
         _sealedBytes += _openBytes;
         _openSeqs = new SeqSet();
         _chunks.Clear();

@@ -144,6 +144,7 @@ public static class SiloApp
         }
 
         services.AddSingleton<TelemetryArchive>();
+        services.AddSingleton<ArchiveProgress>();
     }
 
     private static void AddValidatedOptions<T>(IServiceCollection services, IConfiguration config, string section) where T : class

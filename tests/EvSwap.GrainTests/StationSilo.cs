@@ -19,6 +19,7 @@ internal static class StationSilo
             services.AddSingleton<StationMetrics>();
             services.AddSingleton(store);
             services.AddSingleton<TelemetryArchive>();
+            services.AddSingleton<ArchiveProgress>();
             services.Configure<StationOptions>(_ => { });
             services.Configure(archive);
             services.Configure<FleetOptions>(o => o.Shards = 4);
