@@ -12,7 +12,7 @@ namespace EvSwap.IngestLog;
 /// written. So a record is <see cref="LogAppend.Written"/> within one write call, without waiting for the disk, and
 /// durable with its group at the next fsync; appends never wait for each other's fsync.
 /// </summary>
-public sealed class FileSystemIngestLog(string directory, IngestLogOptions options, TimeProvider time, ILogger<FileSystemIngestLog> logger) : IIngestLog
+public sealed class FileSystemIngestLog(string directory, IngestLogOptions options, TimeProvider time, ILogger<FileSystemIngestLog> logger, IngestLogMetrics? metrics = null) : IIngestLog
 {
     private const string Extension = ".seg";
     private const int MaxGroup = 2048;
@@ -61,7 +61,7 @@ public sealed class FileSystemIngestLog(string directory, IngestLogOptions optio
     public LogAppend Append(LogRecord record)
     {
         var written = new TaskCompletionSource<Task>(TaskCreationOptions.RunContinuationsAsynchronously);
-        if (!_appends.Writer.TryWrite(new Pending(record, written)))
+        if (!_appends.Writer.TryWrite(new Pending(record, written, time.GetTimestamp())))
         {
             written.SetException(new InvalidOperationException("The ingest log is closed."));
         }
@@ -69,17 +69,14 @@ public sealed class FileSystemIngestLog(string directory, IngestLogOptions optio
         return new LogAppend(written.Task);
     }
 
-    /// <summary>Segments left by an earlier run count as received at the start of this one: the replay applies them now.</summary>
-    public void MarkReplayed(DateTimeOffset at)
+    public void MarkReplayed(string path, DateTimeOffset newest)
     {
         lock (_lock)
         {
-            for (var i = 0; i < _closed.Count; i++)
+            var i = _closed.FindIndex(s => s.Path == path);
+            if (i >= 0)
             {
-                if (_closed[i].Newest == DateTimeOffset.MaxValue)
-                {
-                    _closed[i] = _closed[i] with { Newest = at };
-                }
+                _closed[i] = _closed[i] with { Newest = newest };
             }
         }
     }
@@ -170,7 +167,7 @@ public sealed class FileSystemIngestLog(string directory, IngestLogOptions optio
                 }
 
                 var durable = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
-                _syncs.Writer.TryWrite(new SyncRequest(segment.Handle!, durable, Close: false));
+                _syncs.Writer.TryWrite(new SyncRequest(segment.Handle!, durable, Close: false, group[0].AppendedAt, group.Count));
                 foreach (var pending in group)
                 {
                     pending.Written.TrySetResult(durable.Task);
@@ -184,7 +181,7 @@ public sealed class FileSystemIngestLog(string directory, IngestLogOptions optio
                 if (_open is { } last)
                 {
                     _closed.Add(last with { Handle = null });
-                    _syncs.Writer.TryWrite(new SyncRequest(last.Handle!, null, Close: true));
+                    _syncs.Writer.TryWrite(new SyncRequest(last.Handle!, null, Close: true, 0, 0));
                     _open = null;
                 }
             }
@@ -203,7 +200,7 @@ public sealed class FileSystemIngestLog(string directory, IngestLogOptions optio
             {
                 // The syncer closes the handle after fsyncing every group already written to it.
                 _closed.Add(open with { Handle = null });
-                _syncs.Writer.TryWrite(new SyncRequest(open.Handle!, null, Close: true));
+                _syncs.Writer.TryWrite(new SyncRequest(open.Handle!, null, Close: true, 0, 0));
                 _open = null;
             }
 
@@ -248,6 +245,10 @@ public sealed class FileSystemIngestLog(string directory, IngestLogOptions optio
                 if (failure is null)
                 {
                     request.Durable?.TrySetResult();
+                    if (request.Records > 0)
+                    {
+                        metrics?.Committed(time.GetElapsedTime(request.OldestAppendedAt), request.Records);
+                    }
                 }
                 else
                 {
@@ -262,9 +263,9 @@ public sealed class FileSystemIngestLog(string directory, IngestLogOptions optio
         }
     }
 
-    private sealed record Pending(LogRecord Record, TaskCompletionSource<Task> Written);
+    private sealed record Pending(LogRecord Record, TaskCompletionSource<Task> Written, long AppendedAt);
 
-    private sealed record SyncRequest(SafeFileHandle Handle, TaskCompletionSource? Durable, bool Close);
+    private sealed record SyncRequest(SafeFileHandle Handle, TaskCompletionSource? Durable, bool Close, long OldestAppendedAt, int Records);
 
     /// <param name="Handle">The open segment's handle; null in the list of closed segments.</param>
     /// <param name="Newest">The latest receive time in it; MaxValue for a segment an earlier run left, until it is replayed.</param>

@@ -12,6 +12,12 @@ public interface IIngestLog
 
     LogAppend Append(LogRecord record);
 
+    /// <summary>
+    /// A segment an earlier run left was replayed: its records are now with the stations, and it may be removed once
+    /// the archive holds everything received up to <paramref name="newest"/>. Until then retention keeps it.
+    /// </summary>
+    void MarkReplayed(string path, DateTimeOffset newest);
+
     /// <summary>Removes closed segments whose every record was received before <paramref name="horizon"/>.</summary>
     int RemoveSegmentsBefore(DateTimeOffset horizon);
 

@@ -9,6 +9,10 @@ public sealed class NoIngestLog : IIngestLog
 
     public LogAppend Append(LogRecord record) => LogAppend.None;
 
+    public void MarkReplayed(string path, DateTimeOffset newest)
+    {
+    }
+
     public int RemoveSegmentsBefore(DateTimeOffset horizon) => 0;
 
     public Task CloseAsync(bool removeAll) => Task.CompletedTask;
