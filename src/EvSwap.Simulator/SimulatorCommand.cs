@@ -28,21 +28,21 @@ public static class SimulatorCommand
             CustomParser = DurationParser.ParseOptional,
             HelpName = "duration",
         };
-        var seed = new Option<int>("--seed") { Description = "Random seed: the same seed gives the same station behaviour.", DefaultValueFactory = _ => 42 };
+        var seed = new Option<int>("--seed") { Description = "Random seed: the same seed gives the same station behaviour, redeliveries and reordering.", DefaultValueFactory = _ => 42 };
         var prefix = new Option<string>("--id-prefix") { Description = "Prefix of station ids (st-00000, st-00001, ...).", DefaultValueFactory = _ => "st-" };
         var connections = new Option<int>("--connections") { Description = "MQTT connections to spread stations over; equal to --stations for one per station as on IoT Core.", DefaultValueFactory = _ => 4 };
         var inFlight = new Option<int>("--max-in-flight") { Description = "Unacknowledged QoS 1 publishes per connection (IoT Core allows 100).", DefaultValueFactory = _ => 100 };
         var ca = new Option<string?>("--ca") { Description = "PEM file of the CA that signed the broker certificate (enables TLS)." };
         var cert = new Option<string?>("--cert") { Description = "PEM client certificate for mutual TLS." };
         var key = new Option<string?>("--key") { Description = "PEM private key of the client certificate." };
-        var duplicates = new Option<double>("--duplicates") { Description = "Fraction of messages published twice, like an IoT Core redelivery (0-1)." };
-        var reorder = new Option<double>("--reorder") { Description = "Fraction of event-free messages delivered after their successor (0-1)." };
+        var duplicates = new Option<double>("--duplicates") { Description = "Fraction of messages published twice, like an IoT Core redelivery: the copy right away or after up to 3 newer messages, on any connection (0-1)." };
+        var reorder = new Option<double>("--reorder") { Description = "Fraction of messages, those carrying swaps and faults included, held back and sent late: after 1-3 newer messages of the station, within its boot, on any connection (0-1)." };
         var swaps = new Option<double>("--swaps-per-hour") { Description = "Mean swaps per station per hour (scaled by the morning/evening profile).", DefaultValueFactory = _ => 6 };
         var faults = new Option<double>("--faults-per-slot-day") { Description = "Slot faults per slot per day.", DefaultValueFactory = _ => 0.05 };
         var reboots = new Option<double>("--reboots-per-day") { Description = "Station reboots (boot+1, seq from 0) per station per day.", DefaultValueFactory = _ => 0.2 };
         var dropouts = new Option<double>("--dropouts-per-day") { Description = "Link drop-outs (station silent for a while) per station per day.", DefaultValueFactory = _ => 0.5 };
         var summaryJson = new Option<string?>("--summary-json") { Description = "Write the run summary as JSON to this file ('-' for standard output)." };
-        var verify = new Option<string?>("--verify") { Description = "After the run, compare what was published with the platform at this API URL (e.g. http://127.0.0.1:5080); exit 1 on any difference." };
+        var verify = new Option<string?>("--verify") { Description = "After the run, compare what the broker acknowledged with the platform at this API URL (e.g. http://127.0.0.1:5080): every (boot, seq) archived exactly once, every swap and fault counted once, duplicates counted, the live view the newest; exit 1 on any difference." };
         var quiet = new Option<bool>("--quiet") { Description = "No live progress lines." };
 
         var root = new RootCommand("EvSwap station simulator: a fleet of modelled swap stations publishing telemetry v1 over MQTT.")
