@@ -62,7 +62,11 @@ public sealed class Verifier(HttpClient http, TextWriter output)
                 history[e.Key] = found;
             }
         });
-        problems.AddRange(history.OrderBy(h => h.Key, StringComparer.Ordinal).SelectMany(h => h.Value));
+        problems.AddRange(history.SelectMany(h => h.Value));
+
+        // Station by station (a stable sort keeps counters before history): a late swap then shows as a missing
+        // message next to the counters it left short.
+        problems = [.. problems.OrderBy(StationOf, StringComparer.Ordinal)];
 
         var tally = tallies.Values;
         output.WriteLine(problems.Count == 0
@@ -97,6 +101,10 @@ public sealed class Verifier(HttpClient http, TextWriter output)
         .Select(g => (g.Key, g.Count()))
         .OrderByDescending(g => g.Item2)
         .ThenBy(g => g.Key, StringComparer.Ordinal);
+
+    /// <summary>The station a difference is about ("st-00042: ..."), or "" for the fleet.</summary>
+    private static string StationOf(string problem) =>
+        problem.IndexOf(": ", StringComparison.Ordinal) is var colon and > 0 && !problem[..colon].Contains(' ', StringComparison.Ordinal) ? problem[..colon] : "";
 
     private static List<string> CounterProblems(Dictionary<string, StationExpectation> expected, IReadOnlyDictionary<string, PlatformCounters> before, IReadOnlyDictionary<string, PlatformCounters> after)
     {
