@@ -22,6 +22,7 @@ public sealed class FleetRunner(SimulatorOptions options, TextWriter output)
     public Dictionary<string, StationTally> Tallies { get; } = new(StringComparer.Ordinal);
 
     private SimulatedStation[]? _stations;
+    private DeliveryScheduler? _scheduler;
 
     public Task<RunSummary> RunAsync(CancellationToken cancellationToken) =>
         RunCoreAsync(options.EffectiveInterval, options.Duration, cancellationToken);
@@ -52,8 +53,10 @@ public sealed class FleetRunner(SimulatorOptions options, TextWriter output)
             .ToArray();
         foreach (var s in stations)
         {
-            Tallies[s.Id] = new StationTally { Boot = s.Boot };
+            Tallies[s.Id] = new StationTally(s.Boot);
         }
+
+        _scheduler = new DeliveryScheduler(stations.Length, Math.Min(options.Connections, options.Stations), options.Duplicates, options.Reorder, options.Seed);
 
         return stations;
     }
@@ -63,8 +66,8 @@ public sealed class FleetRunner(SimulatorOptions options, TextWriter output)
         var stations = _stations ??= CreateFleet();
         (_published, _acknowledged, _errors, _bytes) = (0, 0, 0, 0);
         var connections = await ConnectAsync(Math.Min(options.Connections, options.Stations), cancellationToken);
-        var random = new Random(options.Seed);
-        var held = new Dictionary<int, (TelemetryMessage Message, byte[] Payload)>();
+        var scheduler = _scheduler!;
+        var deliveries = new List<Delivery>();
         var stopwatch = Stopwatch.StartNew();
         var deadline = duration is { } d ? stopwatch.Elapsed + d : TimeSpan.MaxValue;
         var nextProgress = TimeSpan.FromSeconds(1);
@@ -95,7 +98,9 @@ public sealed class FleetRunner(SimulatorOptions options, TextWriter output)
                         continue;
                     }
 
-                    await PublishStationAsync(connections[i % connections.Length], i, message, held, random, cancellationToken);
+                    Tallies[message.StationId!].Produced(message);
+                    scheduler.Next(i, message, JsonSerializer.SerializeToUtf8Bytes(message, TelemetryJsonContext.Default.TelemetryMessage), deliveries);
+                    await PublishAllAsync(connections, deliveries, cancellationToken);
                     if (stopwatch.Elapsed >= nextProgress && !options.Quiet)
                     {
                         nextProgress = stopwatch.Elapsed + TimeSpan.FromSeconds(1);
@@ -111,12 +116,10 @@ public sealed class FleetRunner(SimulatorOptions options, TextWriter output)
             // Ctrl-C: finish what is in flight and summarise.
         }
 
-        // A message still held at the end never got a successor: sent now it is simply the station's latest.
-        foreach (var (index, (message, payload)) in held)
-        {
-            await PublishAsync(connections[index % connections.Length], message, payload, CancellationToken.None);
-            Tallies[message.StationId!].Accepted++;
-        }
+        // Whatever is still held goes out now, so every message produced is published before the run ends, as is the
+        // rest of a station's deliveries that a Ctrl-C interrupted.
+        scheduler.Flush(deliveries);
+        await PublishAllAsync(connections, deliveries, CancellationToken.None);
 
         foreach (var c in connections)
         {
@@ -134,52 +137,47 @@ public sealed class FleetRunner(SimulatorOptions options, TextWriter output)
             Interlocked.Read(ref _errors),
             Math.Round(seconds, 2),
             Math.Round(published / Math.Max(seconds, 0.001), 1),
-            Tallies.Values.Sum(t => t.Accepted),
-            Tallies.Values.Sum(t => t.Duplicates),
+            Tallies.Values.Sum(t => t.Messages),
+            Tallies.Values.Sum(t => t.Copies),
             Tallies.Values.Sum(t => t.Swaps),
-            published == 0 ? 0 : Interlocked.Read(ref _bytes) / published);
+            published == 0 ? 0 : Interlocked.Read(ref _bytes) / published,
+            Tallies.Values.Sum(t => t.Faults),
+            Tallies.Values.Sum(t => t.Late));
     }
 
-    private async Task PublishStationAsync(Connection connection, int index, TelemetryMessage message, Dictionary<int, (TelemetryMessage, byte[])> held, Random random, CancellationToken cancellationToken)
+    /// <summary>
+    /// Publishes what the scheduler asked for, in its order, and empties the list. Cancelled half-way, it leaves the
+    /// rest in the list for the end of the run.
+    /// </summary>
+    private async Task PublishAllAsync(Connection[] connections, List<Delivery> deliveries, CancellationToken cancellationToken)
     {
-        var payload = JsonSerializer.SerializeToUtf8Bytes(message, TelemetryJsonContext.Default.TelemetryMessage);
-        var tally = Tallies[message.StationId!];
-        tally.Boot = message.Boot;
-        tally.LastSeq = message.Seq;
-        tally.Accepted++;
-        tally.Swaps += message.Events?.Count(e => e.Type == EventTypes.Swap) ?? 0;
-
-        // Reorder: hold an event-free message back and send it after its successor; the platform then counts it as
-        // a duplicate (it is below the watermark), so it is not expected to be accepted.
-        if (options.Reorder > 0 && message.Events is null && !held.ContainsKey(index) && random.NextDouble() < options.Reorder)
+        for (var i = 0; i < deliveries.Count; i++)
         {
-            tally.Accepted--;
-            held[index] = (message, payload);
-            return;
+            try
+            {
+                await PublishAsync(connections[deliveries[i].Connection], deliveries[i], cancellationToken);
+            }
+            catch (OperationCanceledException)
+            {
+                deliveries.RemoveRange(0, i);
+                throw;
+            }
         }
 
-        await PublishAsync(connection, message, payload, cancellationToken);
-        if (held.Remove(index, out var late))
-        {
-            await PublishAsync(connection, late.Item1, late.Item2, cancellationToken);
-            tally.Duplicates++;
-        }
-
-        if (options.Duplicates > 0 && random.NextDouble() < options.Duplicates)
-        {
-            await PublishAsync(connection, message, payload, cancellationToken);
-            tally.Duplicates++;
-        }
+        deliveries.Clear();
     }
 
-    private async Task PublishAsync(Connection connection, TelemetryMessage message, byte[] payload, CancellationToken cancellationToken)
+    private async Task PublishAsync(Connection connection, Delivery delivery, CancellationToken cancellationToken)
     {
         await connection.InFlight.WaitAsync(cancellationToken);
+        var message = delivery.Message;
+        var tally = Tallies[message.StationId!];
+        tally.Published(delivery);
         Interlocked.Increment(ref _published);
-        Interlocked.Add(ref _bytes, payload.Length);
+        Interlocked.Add(ref _bytes, delivery.Payload.Length);
         var publish = connection.Client.PublishAsync(new MqttApplicationMessageBuilder()
             .WithTopic(TelemetryTopic.For(message.StationId!))
-            .WithPayload(payload)
+            .WithPayload(delivery.Payload)
             .WithQualityOfServiceLevel(MqttQualityOfServiceLevel.AtLeastOnce)
             .Build(), CancellationToken.None);
         _ = publish.ContinueWith(t =>
@@ -187,6 +185,8 @@ public sealed class FleetRunner(SimulatorOptions options, TextWriter output)
             connection.InFlight.Release();
             if (t.IsCompletedSuccessfully && t.Result.IsSuccess)
             {
+                // Only a PUBACK makes the platform owe the message; --verify holds it to exactly these.
+                tally.Acknowledged(message.Boot, message.Seq);
                 Interlocked.Increment(ref _acknowledged);
             }
             else

@@ -2,20 +2,6 @@ using EvSwap.Contracts;
 
 namespace EvSwap.Simulator;
 
-/// <summary>Rates of the random processes, per station. Defaults give a busy urban station.</summary>
-public sealed record StationProfile
-{
-    public int Slots { get; init; } = 16;
-
-    /// <summary>Mean swaps per hour at the daily average; the daily profile scales it (peaks 08:00 and 18:00).</summary>
-    public double SwapsPerHour { get; init; } = 6;
-
-    public double FaultsPerSlotPerDay { get; init; } = 0.05;
-    public double RebootsPerDay { get; init; } = 0.2;
-    public double DropoutsPerDay { get; init; } = 0.5;
-    public double ChargerKw { get; init; } = 7;
-}
-
 /// <summary>
 /// One modelled swap station. Its state advances in fixed steps of the reporting interval, driven only by its own
 /// seeded random source, so a run with the same seed produces the same snapshots whatever the wall clock does.
@@ -232,61 +218,5 @@ public sealed class SimulatedStation
                 SohPct = Math.Round(Battery.SohPct, 1),
                 Cycles = Battery.Cycles,
             };
-    }
-}
-
-public sealed class Battery(string id, double sohPct, int cycles)
-{
-    public string Id { get; } = id;
-    public double SohPct { get; set; } = sohPct;
-    public int Cycles { get; set; } = cycles;
-}
-
-/// <summary>
-/// Batteries out in vehicles. A swap returns the leaving battery here and takes an arriving one, so battery ids
-/// move between stations over a run. Shared by every station of the process; stations step on one thread at a time.
-/// </summary>
-public sealed class BatteryPool
-{
-    private readonly List<Battery> _inVehicles = [];
-    private readonly Lock _gate = new();
-    private int _next;
-
-    public int InVehicles
-    {
-        get
-        {
-            lock (_gate)
-            {
-                return _inVehicles.Count;
-            }
-        }
-    }
-
-    public Battery Take(Random random)
-    {
-        lock (_gate)
-        {
-            // Keep a float of vehicles on the road; mint a new battery when it runs low.
-            if (_inVehicles.Count < 8)
-            {
-                _next++;
-                return new Battery($"bat-{_next:D6}", 100 - random.NextDouble() * 15, random.Next(0, 1200));
-            }
-
-            var i = random.Next(_inVehicles.Count);
-            var battery = _inVehicles[i];
-            _inVehicles[i] = _inVehicles[^1];
-            _inVehicles.RemoveAt(_inVehicles.Count - 1);
-            return battery;
-        }
-    }
-
-    public void Return(Battery battery)
-    {
-        lock (_gate)
-        {
-            _inVehicles.Add(battery);
-        }
     }
 }

@@ -16,7 +16,7 @@ public static class SimulatorApp
 
         output.WriteLine($"Simulating {options.Stations} stations x {options.Slots} slots every {options.EffectiveInterval.TotalSeconds:0.###} s ({options.Stations / options.EffectiveInterval.TotalSeconds:N0} msg/s) to {options.BrokerHost}:{options.BrokerPort} over {Math.Min(options.Connections, options.Stations)} connections{(options.Duration is { } d ? $" for {d}" : ", Ctrl-C to stop")}.");
         var summary = await runner.RunAsync(cancellationToken);
-        output.WriteLine($"Done: {summary.Published:N0} published, {summary.Acknowledged:N0} acknowledged, {summary.Errors:N0} errors in {summary.Seconds:N1} s ({summary.MessagesPerSecond:N0} msg/s, {summary.AverageBytes:N0} B average); {summary.Swaps:N0} swaps, {summary.ExpectedDuplicates:N0} injected duplicates.");
+        output.WriteLine($"Done: {summary.Published:N0} published, {summary.Acknowledged:N0} acknowledged, {summary.Errors:N0} errors in {summary.Seconds:N1} s ({summary.MessagesPerSecond:N0} msg/s, {summary.AverageBytes:N0} B average); {summary.ExpectedAccepted:N0} distinct messages carrying {summary.Swaps:N0} swaps and {summary.Faults:N0} faults, {summary.LateMessages:N0} sent late, {summary.ExpectedDuplicates:N0} redelivered copies.");
 
         if (options.SummaryJson is { } path)
         {

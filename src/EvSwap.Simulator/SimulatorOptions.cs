@@ -27,10 +27,13 @@ public sealed record SimulatorOptions
     public string? CertFile { get; init; }
     public string? KeyFile { get; init; }
 
-    /// <summary>Fraction of messages published twice (IoT Core redelivery).</summary>
+    /// <summary>Fraction of messages published twice (IoT Core redelivery), the copy possibly late and on another connection.</summary>
     public double Duplicates { get; init; }
 
-    /// <summary>Fraction of event-free messages held back and sent after their successor (out-of-order delivery).</summary>
+    /// <summary>
+    /// Fraction of messages, swaps and faults included, held back and sent after newer ones of their station (out-of-order
+    /// delivery), possibly on another connection. See <see cref="DeliveryScheduler"/>.
+    /// </summary>
     public double Reorder { get; init; }
 
     public double SwapsPerHour { get; init; } = 6;

@@ -1,22 +1,21 @@
 using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json;
+using System.Text.RegularExpressions;
 
 namespace EvSwap.Simulator;
 
 /// <summary>
-/// Compares what a run published with what the platform reports. Counters are compared as differences from a
-/// snapshot taken before the run, so a platform that already knows these stations can still be verified exactly.
+/// Compares what a run published with what the platform reports through its API. Counters are compared as differences
+/// from a snapshot taken before the run, so a platform that already knows these stations can still be verified exactly.
 /// </summary>
 public sealed class Verifier(HttpClient http, TextWriter output)
 {
     private const int Parallelism = 16;
 
-    public sealed record Counters(bool Exists, long Boot, long Seq, long Messages, long Duplicates, long Swaps);
-
-    public async Task<Dictionary<string, Counters>> SnapshotAsync(IEnumerable<string> ids, CancellationToken cancellationToken)
+    public async Task<Dictionary<string, PlatformCounters>> SnapshotAsync(IEnumerable<string> ids, CancellationToken cancellationToken)
     {
-        var result = new Dictionary<string, Counters>(StringComparer.Ordinal);
+        var result = new Dictionary<string, PlatformCounters>(StringComparer.Ordinal);
         await Parallel.ForEachAsync(ids, new ParallelOptions { MaxDegreeOfParallelism = Parallelism, CancellationToken = cancellationToken }, async (id, ct) =>
         {
             var counters = await ReadAsync(id, ct);
@@ -29,87 +28,90 @@ public sealed class Verifier(HttpClient http, TextWriter output)
     }
 
     /// <summary>Returns the differences found; empty means the platform matches the run.</summary>
-    public async Task<List<string>> VerifyAsync(IReadOnlyDictionary<string, StationTally> tallies, IReadOnlyDictionary<string, Counters> before, DateTimeOffset runStart, CancellationToken cancellationToken)
+    public async Task<List<string>> VerifyAsync(IReadOnlyDictionary<string, StationTally> tallies, IReadOnlyDictionary<string, PlatformCounters> before, DateTimeOffset runStart, CancellationToken cancellationToken)
     {
-        var problems = new List<string>();
+        var expected = tallies.ToDictionary(t => t.Key, t => t.Value.Expect(), StringComparer.Ordinal);
 
-        // Per-station: watermark, accepted messages, duplicates and swaps. The last snapshot must be visible, so
-        // allow the platform a moment to apply what was acknowledged last.
+        // Live view and counters. What was acknowledged last may still be on its way into the grains, so allow the
+        // platform a bounded moment to catch up before calling a difference.
         var after = await SnapshotAsync(tallies.Keys, cancellationToken);
-        for (var attempt = 0; attempt < 50 && Mismatches(tallies, before, after).Count > 0; attempt++)
+        var problems = CounterProblems(expected, before, after);
+        for (var attempt = 0; attempt < 50 && problems.Count > 0; attempt++)
         {
             await Task.Delay(200, cancellationToken);
             after = await SnapshotAsync(tallies.Keys, cancellationToken);
+            problems = CounterProblems(expected, before, after);
         }
 
-        problems.AddRange(Mismatches(tallies, before, after));
-
-        // Fleet: every station that published appears in the list.
+        // Fleet: every station that owes a message appears in the list.
         var listed = await ListStationIdsAsync(cancellationToken);
-        var missing = tallies.Where(t => t.Value.Accepted > 0 && !listed.Contains(t.Key)).Select(t => t.Key).ToList();
-        if (missing.Count > 0)
+        var unlisted = expected.Where(e => e.Value.OwedMessages > 0 && !listed.Contains(e.Key)).Select(e => e.Key).Order(StringComparer.Ordinal).ToList();
+        if (unlisted.Count > 0)
         {
-            problems.Add($"fleet list is missing {missing.Count} stations, e.g. {string.Join(", ", missing.Take(5))}");
+            problems.Add($"fleet list is missing {unlisted.Count} stations, e.g. {string.Join(", ", unlisted.Take(5))}");
         }
 
-        // Archive: the history endpoint (archive plus buffer) holds each accepted message of this run exactly once.
-        foreach (var (id, tally) in tallies.OrderBy(t => t.Key, StringComparer.Ordinal).Take(20))
+        // History (archive plus the unflushed buffer) of every station: each acknowledged (boot, seq) exactly once.
+        var history = new Dictionary<string, List<string>>(StringComparer.Ordinal);
+        await Parallel.ForEachAsync(expected.Where(e => e.Value.Messages.Count > 0), new ParallelOptions { MaxDegreeOfParallelism = Parallelism, CancellationToken = cancellationToken }, async (e, ct) =>
         {
-            var seen = await CountHistoryAsync(id, runStart, cancellationToken);
-            if (seen.Count != seen.Distinct().Count() || seen.Count != tally.Accepted)
+            var found = new List<string>();
+            StationCheck.History(e.Key, e.Value, await ReadHistoryAsync(e.Key, runStart, ct), found);
+            lock (history)
             {
-                problems.Add($"{id}: history holds {seen.Count} messages ({seen.Distinct().Count()} distinct) since the run started, published and accepted {tally.Accepted}");
+                history[e.Key] = found;
             }
+        });
+        problems.AddRange(history.SelectMany(h => h.Value));
+
+        // Station by station (a stable sort keeps counters before history): a late swap then shows as a missing
+        // message next to the counters it left short.
+        problems = [.. problems.OrderBy(StationOf, StringComparer.Ordinal)];
+
+        var tally = tallies.Values;
+        output.WriteLine(problems.Count == 0
+            ? $"verify: OK - {tallies.Count} stations, {tally.Sum(t => t.Messages):N0} messages ({tally.Sum(t => t.Late):N0} sent late, {tally.Sum(t => t.Copies):N0} redelivered copies), {tally.Sum(t => t.Swaps):N0} swaps and {tally.Sum(t => t.Faults):N0} faults: each archived once and counted once, live views the newest"
+            : $"verify: {problems.Count} differences");
+        foreach (var (kind, count) in Kinds(problems))
+        {
+            output.WriteLine($"  {count,6} x {kind}");
         }
 
-        output.WriteLine(problems.Count == 0
-            ? $"verify: OK - {tallies.Count} stations, {tallies.Values.Sum(t => t.Accepted):N0} accepted messages, {tallies.Values.Sum(t => t.Swaps):N0} swaps match the platform"
-            : $"verify: {problems.Count} differences");
         foreach (var p in problems.Take(50))
         {
             output.WriteLine("  - " + p);
         }
 
+        if (problems.Count > 50)
+        {
+            output.WriteLine($"  ... and {problems.Count - 50} more");
+        }
+
         return problems;
     }
 
-    private static List<string> Mismatches(IReadOnlyDictionary<string, StationTally> tallies, IReadOnlyDictionary<string, Counters> before, IReadOnlyDictionary<string, Counters> after)
+    /// <summary>
+    /// Differences grouped by what differs (station ids and numbers left out), most frequent first: in a large run the
+    /// listed examples show one kind, the groups show them all.
+    /// </summary>
+    internal static IEnumerable<(string Kind, int Count)> Kinds(IEnumerable<string> problems) => problems
+        .Select(p => p.IndexOf(": ", StringComparison.Ordinal) is var colon and >= 0 ? p[(colon + 2)..] : p)
+        .Select(p => Regex.Replace(Regex.Replace(p, @" \([a-z][^)]*\)|, e\.g\. .*$", ""), @"\d+(-\d+)?", "N"))
+        .GroupBy(k => k, StringComparer.Ordinal)
+        .Select(g => (g.Key, g.Count()))
+        .OrderByDescending(g => g.Item2)
+        .ThenBy(g => g.Key, StringComparer.Ordinal);
+
+    /// <summary>The station a difference is about ("st-00042: ..."), or "" for the fleet.</summary>
+    private static string StationOf(string problem) =>
+        problem.IndexOf(": ", StringComparison.Ordinal) is var colon and > 0 && !problem[..colon].Contains(' ', StringComparison.Ordinal) ? problem[..colon] : "";
+
+    private static List<string> CounterProblems(Dictionary<string, StationExpectation> expected, IReadOnlyDictionary<string, PlatformCounters> before, IReadOnlyDictionary<string, PlatformCounters> after)
     {
         var problems = new List<string>();
-        foreach (var (id, t) in tallies)
+        foreach (var (id, e) in expected.OrderBy(e => e.Key, StringComparer.Ordinal))
         {
-            if (t.Accepted == 0)
-            {
-                continue;
-            }
-
-            var b = before[id];
-            var a = after[id];
-            if (!a.Exists)
-            {
-                problems.Add($"{id}: not found (404)");
-                continue;
-            }
-
-            if ((a.Boot, a.Seq) != (t.Boot, t.LastSeq))
-            {
-                problems.Add($"{id}: watermark ({a.Boot}, {a.Seq}), last published ({t.Boot}, {t.LastSeq})");
-            }
-
-            if (a.Messages - b.Messages != t.Accepted)
-            {
-                problems.Add($"{id}: {a.Messages - b.Messages} messages applied, {t.Accepted} expected");
-            }
-
-            if (a.Duplicates - b.Duplicates != t.Duplicates)
-            {
-                problems.Add($"{id}: {a.Duplicates - b.Duplicates} duplicates counted, {t.Duplicates} sent");
-            }
-
-            if (a.Swaps - b.Swaps != t.Swaps)
-            {
-                problems.Add($"{id}: {a.Swaps - b.Swaps} swaps counted, {t.Swaps} published");
-            }
+            StationCheck.Counters(id, e, before.GetValueOrDefault(id, PlatformCounters.None), after[id], problems);
         }
 
         return problems;
@@ -132,26 +134,29 @@ public sealed class Verifier(HttpClient http, TextWriter output)
         }
     }
 
-    private async Task<JsonElement> GetJsonAsync(string url, CancellationToken cancellationToken)
+    /// <summary>The JSON body, or null for a 404.</summary>
+    private async Task<JsonElement?> GetJsonAsync(string url, CancellationToken cancellationToken)
     {
         using var response = await GetAsync(url, cancellationToken);
+        if (response.StatusCode == HttpStatusCode.NotFound)
+        {
+            return null;
+        }
+
         response.EnsureSuccessStatusCode();
         return await response.Content.ReadFromJsonAsync<JsonElement>(cancellationToken);
     }
 
-    private async Task<Counters> ReadAsync(string id, CancellationToken cancellationToken)
+    private async Task<PlatformCounters> ReadAsync(string id, CancellationToken cancellationToken)
     {
-        using var response = await GetAsync($"/stations/{id}", cancellationToken);
-        if (response.StatusCode == HttpStatusCode.NotFound)
+        if (await GetJsonAsync($"/stations/{id}", cancellationToken) is not { } view)
         {
-            return new Counters(false, 0, -1, 0, 0, 0);
+            return PlatformCounters.None;
         }
 
-        response.EnsureSuccessStatusCode();
-        var view = await response.Content.ReadFromJsonAsync<JsonElement>(cancellationToken);
         var c = view.GetProperty("counters");
-        return new Counters(true, view.GetProperty("boot").GetInt64(), view.GetProperty("seq").GetInt64(),
-            c.GetProperty("messages").GetInt64(), c.GetProperty("duplicates").GetInt64(), c.GetProperty("swapsTotal").GetInt64());
+        return new PlatformCounters(true, view.GetProperty("boot").GetInt64(), view.GetProperty("seq").GetInt64(),
+            c.GetProperty("messages").GetInt64(), c.GetProperty("duplicates").GetInt64(), c.GetProperty("swapsTotal").GetInt64(), c.GetProperty("faults").GetInt64());
     }
 
     private async Task<HashSet<string>> ListStationIdsAsync(CancellationToken cancellationToken)
@@ -160,35 +165,42 @@ public sealed class Verifier(HttpClient http, TextWriter output)
         string? cursor = null;
         do
         {
-            var page = await GetJsonAsync("/stations?limit=1000" + (cursor is null ? "" : "&cursor=" + cursor), cancellationToken);
+            var page = (await GetJsonAsync("/stations?limit=1000" + (cursor is null ? "" : "&cursor=" + Uri.EscapeDataString(cursor)), cancellationToken))!.Value;
             foreach (var item in page.GetProperty("items").EnumerateArray())
             {
                 ids.Add(item.GetProperty("stationId").GetString()!);
             }
 
-            cursor = page.TryGetProperty("nextCursor", out var next) && next.ValueKind == JsonValueKind.String ? next.GetString() : null;
+            cursor = NextCursor(page);
         }
         while (cursor is not null);
         return ids;
     }
 
-    private async Task<List<(long, long)>> CountHistoryAsync(string id, DateTimeOffset from, CancellationToken cancellationToken)
+    /// <summary>Every (boot, seq) the history endpoint returns from the run's start, in the order it returns them, across pages.</summary>
+    private async Task<List<(long Boot, long Seq)>> ReadHistoryAsync(string id, DateTimeOffset from, CancellationToken cancellationToken)
     {
         var seen = new List<(long, long)>();
         string? cursor = null;
-        var to = DateTimeOffset.UtcNow.AddMinutes(1);
+        var range = $"from={Uri.EscapeDataString(from.AddSeconds(-1).ToString("O"))}&to={Uri.EscapeDataString(DateTimeOffset.UtcNow.AddMinutes(1).ToString("O"))}";
         do
         {
-            var url = $"/stations/{id}/telemetry?limit=1000&from={Uri.EscapeDataString(from.AddSeconds(-1).ToString("O"))}&to={Uri.EscapeDataString(to.ToString("O"))}" + (cursor is null ? "" : "&cursor=" + cursor);
-            var page = await GetJsonAsync(url, cancellationToken);
+            if (await GetJsonAsync($"/stations/{id}/telemetry?limit=1000&{range}" + (cursor is null ? "" : "&cursor=" + Uri.EscapeDataString(cursor)), cancellationToken) is not { } page)
+            {
+                break; // never reported: every owed message shows as missing
+            }
+
             foreach (var item in page.GetProperty("items").EnumerateArray())
             {
                 seen.Add((item.GetProperty("boot").GetInt64(), item.GetProperty("seq").GetInt64()));
             }
 
-            cursor = page.TryGetProperty("nextCursor", out var next) && next.ValueKind == JsonValueKind.String ? next.GetString() : null;
+            cursor = NextCursor(page);
         }
         while (cursor is not null);
         return seen;
     }
+
+    private static string? NextCursor(JsonElement page) =>
+        page.TryGetProperty("nextCursor", out var next) && next.ValueKind == JsonValueKind.String ? next.GetString() : null;
 }
