@@ -37,10 +37,12 @@ public sealed class TelemetryIngestor(
 
     public async Task ProcessAsync(string topic, byte[] payload, CancellationToken cancellationToken)
     {
+        using var trace = BridgeTelemetry.StartIngest(logger, topic);
         var receivedAt = time.GetUtcNow();
         var parsed = TelemetryValidator.Parse(topic, payload, receivedAt);
         if (!parsed.IsValid)
         {
+            trace.Rejected();
             metrics.OnRejected(parsed.Failures.Select(f => f.Reason));
             deadLetters.Add(new RejectedMessage(receivedAt, topic, [.. parsed.Failures.Select(f => f.ToString())], payload));
             logger.LogDebug("Rejected message on {Topic}: {Reasons}", topic, string.Join("; ", parsed.Failures));
@@ -48,6 +50,7 @@ public sealed class TelemetryIngestor(
         }
 
         var message = parsed.Message!;
+        trace.Parsed(message);
         var grain = StationGrain(parsed.TopicStationId!);
         var envelope = new TelemetryEnvelope(message, payload, receivedAt);
         for (var attempt = 1; ; attempt++)
@@ -55,6 +58,7 @@ public sealed class TelemetryIngestor(
             try
             {
                 var outcome = await grain.Ingest(envelope);
+                trace.Applied(outcome);
                 if (outcome == IngestOutcome.Accepted)
                 {
                     metrics.OnAccepted(receivedAt - message.Ts);
