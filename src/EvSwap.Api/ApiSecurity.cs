@@ -25,7 +25,8 @@ public sealed class ApiAuthOptions : IValidatableObject
 
     /// <summary>
     /// The app client id, or several separated by commas (a user client and a machine client). Cognito access tokens
-    /// carry it as <c>client_id</c>, ID tokens as <c>aud</c>; either is accepted.
+    /// carry it as <c>client_id</c> (other issuers' access tokens as <c>aud</c>, also accepted). ID tokens are refused
+    /// whatever their audience: they prove who signed in, not what a caller may do.
     /// </summary>
     public string? Audience { get; set; }
 
@@ -91,6 +92,8 @@ public static class ApiSecurity
     public const string ReadPolicy = "evswap.read";
     public const string OperatePolicy = "evswap.operate";
     public const string RateLimitPolicy = "per-client";
+    public const string TokenUseClaim = "token_use";
+    public const string AccessTokenUse = "access";
 
     public static IServiceCollection AddEvSwapApiSecurity(this IServiceCollection services, IConfiguration configuration)
     {
@@ -109,8 +112,13 @@ public static class ApiSecurity
         {
             if (auth.IsJwt)
             {
-                o.AddPolicy(ReadPolicy, p => p.RequireAuthenticatedUser().RequireAssertion(c => HasScope(c.User, auth.ReadScope) || InGroup(c.User, auth.ReaderGroup) || CanOperate(c.User, auth)));
+                var read = new AuthorizationPolicyBuilder().RequireAuthenticatedUser().RequireAssertion(c => HasScope(c.User, auth.ReadScope) || InGroup(c.User, auth.ReaderGroup) || CanOperate(c.User, auth)).Build();
+                o.AddPolicy(ReadPolicy, read);
                 o.AddPolicy(OperatePolicy, p => p.RequireAuthenticatedUser().RequireAssertion(c => CanOperate(c.User, auth)));
+
+                // Secure by default: an endpoint or middleware nobody marked (metrics, OpenAPI, Swagger UI, the
+                // dashboard, whatever is added next) needs a reader's token; only AllowAnonymous endpoints are public.
+                o.FallbackPolicy = read;
             }
             else
             {
@@ -184,6 +192,17 @@ public static class ApiSecurity
 
         o.Events = new JwtBearerEvents
         {
+            // The signature proves Cognito issued the token, not which kind: an ID token of the same pool is as
+            // validly signed, so its kind is checked here.
+            OnTokenValidated = context =>
+            {
+                if (context.Principal?.FindFirst(TokenUseClaim)?.Value != AccessTokenUse)
+                {
+                    context.Fail("Only access tokens are accepted (token_use must be 'access').");
+                }
+
+                return Task.CompletedTask;
+            },
             OnChallenge = async context =>
             {
                 context.HandleResponse();

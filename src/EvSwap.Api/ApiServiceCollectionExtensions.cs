@@ -40,7 +40,8 @@ public static class ApiServiceCollectionExtensions
         api.MapStationEndpoints();
         api.MapAlertEndpoints();
 
-        var health = app.MapGroup("/health").WithTags("Health");
+        // The only endpoints open in Auth:Mode=Jwt: the load balancer and ECS probe without a token.
+        var health = app.MapGroup("/health").WithTags("Health").AllowAnonymous();
         health.MapHealthChecks("/live", new HealthCheckOptions { Predicate = c => c.Tags.Contains(LiveTag) });
         health.MapHealthChecks("/ready", new HealthCheckOptions { Predicate = c => c.Tags.Contains(ReadyTag), ResponseWriter = HealthResponse.WriteAsync });
 

@@ -4,7 +4,11 @@ using Microsoft.Extensions.Diagnostics.HealthChecks;
 
 namespace EvSwap.Api;
 
-/// <summary>Readiness as JSON with each check's status and reason, so an operator sees which backend is down.</summary>
+/// <summary>
+/// Readiness as JSON with each check's status and its short fixed description, so an operator sees which backend is
+/// down. Never exception text: the endpoint is public, and messages carry hosts, bucket names and keys. The health
+/// check service logs every failing check with its exception; the log is where the detail is.
+/// </summary>
 internal static class HealthResponse
 {
     public static async Task WriteAsync(HttpContext context, HealthReport report)
@@ -18,14 +22,9 @@ internal static class HealthResponse
         {
             writer.WriteStartObject(name);
             writer.WriteString("status", entry.Status.ToString());
-            if (entry.Description is not null)
+            if (DescriptionOf(entry) is { } description)
             {
-                writer.WriteString("description", entry.Description);
-            }
-
-            if (entry.Exception is not null)
-            {
-                writer.WriteString("error", entry.Exception.Message);
+                writer.WriteString("description", description);
             }
 
             writer.WriteEndObject();
@@ -34,4 +33,10 @@ internal static class HealthResponse
         writer.WriteEndObject();
         writer.WriteEndObject();
     }
+
+    public const string FailedDescription = "check failed; the silo log has the error";
+
+    /// <summary>A check that threw has its exception's message as description: replaced by a fixed one.</summary>
+    internal static string? DescriptionOf(HealthReportEntry entry) =>
+        entry.Exception is not null && (entry.Description is null || entry.Description == entry.Exception.Message) ? FailedDescription : entry.Description;
 }

@@ -37,22 +37,27 @@ public sealed class TelemetryIngestor(
 
     public async Task ProcessAsync(string topic, byte[] payload, CancellationToken cancellationToken)
     {
+        using var trace = BridgeTelemetry.StartIngest(logger, topic);
         var receivedAt = time.GetUtcNow();
         var parsed = TelemetryValidator.Parse(topic, payload, receivedAt);
         if (!parsed.IsValid)
         {
+            trace.Rejected();
             Reject(topic, payload, receivedAt, parsed.Failures);
             return;
         }
 
         var message = parsed.Message!;
+        trace.Parsed(message);
         var grain = StationGrain(parsed.TopicStationId!);
         var envelope = new TelemetryEnvelope(message, payload, receivedAt);
         for (var attempt = 1; ; attempt++)
         {
             try
             {
-                switch (await grain.Ingest(envelope))
+                var outcome = await grain.Ingest(envelope);
+                trace.Applied(outcome);
+                switch (outcome)
                 {
                     case IngestOutcome.Accepted:
                         metrics.OnAccepted(receivedAt - message.Ts);

@@ -5,7 +5,6 @@ using EvSwap.Bridge;
 using EvSwap.Contracts;
 using EvSwap.Grains;
 using Microsoft.Extensions.Options;
-using OpenTelemetry.Metrics;
 
 namespace EvSwap.Silo;
 
@@ -18,10 +17,13 @@ public static class SiloApp
         var builder = WebApplication.CreateBuilder(new WebApplicationOptions { Args = args, ContentRootPath = AppContext.BaseDirectory });
         configure?.Invoke(builder);
         builder.AddEvSwapSilo();
+        builder.AddEvSwapTelemetry();
+        builder.AddEvSwapDashboard();
 
         var app = builder.Build();
         app.MapEvSwapApi();
-        app.MapPrometheusScrapingEndpoint("/metrics");
+        app.MapEvSwapTelemetry();
+        app.MapEvSwapDashboard();
         app.Lifetime.ApplicationStarted.Register(() => LogWhereItListens(app));
         return app;
     }
@@ -111,18 +113,6 @@ public static class SiloApp
             .AddCheck<ArchiveHealthCheck>("archive", tags: [ApiServiceCollectionExtensions.ReadyTag]);
 
         services.AddSingleton<StationMetrics>();
-        services.AddOpenTelemetry().WithMetrics(m =>
-        {
-            m.AddMeter(BridgeMetrics.MeterName, StationMetrics.MeterName, "EvSwap.Orleans.DynamoDB")
-                .AddAspNetCoreInstrumentation()
-                .AddPrometheusExporter();
-
-            // On ECS a collector sidecar turns OTLP into CloudWatch metrics for scaling and alarms.
-            if (!string.IsNullOrWhiteSpace(config["OTEL_EXPORTER_OTLP_ENDPOINT"]))
-            {
-                m.AddOtlpExporter();
-            }
-        });
 
         if (backends.Auth.Equals("None", StringComparison.OrdinalIgnoreCase))
         {
