@@ -80,8 +80,9 @@ internal sealed class EmbeddedBrokerListener(ILogger logger) : IMqttServerAdapte
                 // The client gave up before it was accepted.
                 continue;
             }
-            catch (SocketException ex)
+            catch (Exception ex)
             {
+                // Whatever it was, the listener must not stop listening.
                 logger.LogWarning(ex, "Embedded broker: accepting a connection failed; trying again in a second.");
                 try
                 {

@@ -23,8 +23,8 @@ public static class PayloadText
 
     /// <summary>The first reason the payload is not text every reader takes, or null when it is (or is not JSON at all).</summary>
     /// <remarks>
-    /// An ordinary message costs two vectorised scans: UTF-8 validation, and looking for <c>\u</c> escapes and long
-    /// runs of digits. Only a payload that has either is read token by token. Syntax errors are left to the
+    /// An ordinary message costs three vectorised scans: UTF-8 validation, <c>\u</c> escapes of surrogates, long runs
+    /// of digits. Only a payload that has either of the last two is read token by token. Syntax errors are left to the
     /// serializer, which reports them with a better message.
     /// </remarks>
     public static ValidationFailure? Check(ReadOnlySpan<byte> payload)
@@ -34,7 +34,7 @@ public static class PayloadText
             return new(RejectReason.InvalidUtf8, $"payload is not UTF-8: invalid byte sequence at byte {FirstInvalidUtf8(payload)}");
         }
 
-        if (payload.IndexOf("\\u"u8) < 0 && !HasLongDigitRun(payload))
+        if (!HasSurrogateEscape(payload) && !HasLongDigitRun(payload))
         {
             return null;
         }
@@ -43,8 +43,10 @@ public static class PayloadText
     }
 
     /// <summary>
-    /// True when the text holds a <c>\u</c> escape of a UTF-16 surrogate, paired or not. For payloads kept as text
-    /// but possibly not JSON (dead letters), where a reader that parses them again would meet a lone one.
+    /// True when the text holds what reads as a <c>\u</c> escape of a UTF-16 surrogate, paired or not, without parsing
+    /// it: also after an escaped backslash, and in text that is not JSON. A vectorised search for <c>\u</c>, so cheap
+    /// enough to decide whether a payload needs reading token by token, and for dead letters (possibly not JSON) whether
+    /// a reader that parses them again could meet a lone surrogate.
     /// </summary>
     public static bool HasSurrogateEscape(ReadOnlySpan<byte> text)
     {
