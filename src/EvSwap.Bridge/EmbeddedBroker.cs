@@ -52,7 +52,8 @@ public sealed class EmbeddedBroker(IOptions<MqttOptions> options, EmbeddedHandOf
 
     internal static string NewClientId() => "anonymous-" + Guid.NewGuid().ToString("N");
 
-    private static MqttServerOptions ServerOptions(IPAddress address, int port) => new MqttServerOptionsBuilder()
+    /// <summary>The server's options; <see cref="EmbeddedBrokerListener"/> takes its endpoint from them.</summary>
+    public static MqttServerOptions ServerOptions(IPAddress address, int port) => new MqttServerOptionsBuilder()
         .WithDefaultEndpoint()
         .WithDefaultEndpointBoundIPAddress(address)
         .WithDefaultEndpointPort(port)
