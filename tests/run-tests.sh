@@ -1,11 +1,13 @@
 #!/usr/bin/env bash
 # The test command: on a fresh Debian machine with the .NET SDK and Node.js, installs what the tests need
-# (mosquitto from apt, the npm stand-ins) and runs every test. Ends with "N passed, N failed".
+# (mosquitto and mosquitto-clients from apt, the npm stand-ins) and runs every test. Ends with "N passed, N failed".
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
 apt_packages=()
 command -v mosquitto >/dev/null 2>&1 || [ -x /usr/sbin/mosquitto ] || apt_packages+=(mosquitto)
+# mosquitto_pub: the end-to-end tests publish with it as a user of the local broker would.
+command -v mosquitto_pub >/dev/null 2>&1 || apt_packages+=(mosquitto-clients)
 command -v docker-compose >/dev/null 2>&1 || apt_packages+=(docker-compose)
 if [ ${#apt_packages[@]} -gt 0 ]; then
   sudo=""

@@ -1,13 +1,16 @@
 using System.IO.Compression;
 using System.Text;
 using System.Text.Json;
+using System.Text.Unicode;
+using EvSwap.Contracts;
 
 namespace EvSwap.Archive;
 
 /// <summary>
 /// gzip NDJSON, one line per message: <c>{"receivedAt":"...","payload":{...as received...}}</c>.
 /// Accepted payloads are valid JSON and are embedded verbatim; rejected ones may not be JSON, so they are
-/// stored as a string (base64 when not UTF-8).
+/// stored as a string. Every line is UTF-8 JSON that Athena, jq and Python read: a payload that would break that
+/// is kept as <c>payloadBase64</c> instead, the bytes as received.
 /// </summary>
 public static class ArchiveCodec
 {
@@ -26,8 +29,19 @@ public static class ArchiveCodec
             {
                 writer.WriteStartObject();
                 writer.WriteString("receivedAt", m.ReceivedAt.UtcDateTime);
-                writer.WritePropertyName("payload");
-                WritePayload(writer, m.Payload);
+
+                // The validator accepted these payloads, and its serializer read every byte as JSON; the text check
+                // repeats, cheaply, what JSON syntax does not cover, so no bug upstream writes a line readers refuse.
+                if (PayloadText.Check(m.Payload) is null)
+                {
+                    writer.WritePropertyName("payload");
+                    WritePayload(writer, m.Payload);
+                }
+                else
+                {
+                    writer.WriteBase64String("payloadBase64", m.Payload);
+                }
+
                 writer.WriteEndObject();
                 writer.Flush();
                 gzip.WriteByte((byte)'\n');
@@ -56,7 +70,9 @@ public static class ArchiveCodec
                 }
 
                 writer.WriteEndArray();
-                if (IsUtf8(m.Payload))
+                // Kept as text only when it is text that stays valid if a reader parses it again (jq's fromjson).
+                // Topic and reasons need no such care: the writer replaces a lone surrogate in a string with U+FFFD.
+                if (Utf8.IsValid(m.Payload) && !PayloadText.HasSurrogateEscape(m.Payload))
                 {
                     writer.WriteString("payload", Encoding.UTF8.GetString(m.Payload));
                 }
@@ -101,8 +117,10 @@ public static class ArchiveCodec
         {
             using var doc = JsonDocument.Parse(line);
             var root = doc.RootElement;
-            var payload = root.GetProperty("payload").GetRawText();
-            result.Add(new StoredMessage(root.GetProperty("receivedAt").GetDateTimeOffset(), Encoding.UTF8.GetBytes(payload)));
+            var payload = root.TryGetProperty("payload", out var json)
+                ? Encoding.UTF8.GetBytes(json.GetRawText())
+                : root.GetProperty("payloadBase64").GetBytesFromBase64();
+            result.Add(new StoredMessage(root.GetProperty("receivedAt").GetDateTimeOffset(), payload));
         }
 
         return result;
@@ -143,6 +161,4 @@ public static class ArchiveCodec
         using var doc = JsonDocument.Parse(payload);
         doc.RootElement.WriteTo(writer);
     }
-
-    private static bool IsUtf8(byte[] bytes) => System.Text.Unicode.Utf8.IsValid(bytes);
 }

@@ -23,19 +23,7 @@ public sealed class EmbeddedBroker(IOptions<MqttOptions> options, EmbeddedHandOf
             address = o.Host == "localhost" ? IPAddress.Loopback : (await Dns.GetHostAddressesAsync(o.Host, cancellationToken))[0];
         }
 
-        var serverOptions = ServerOptions(address, o.Port);
-        _server = new MqttServerFactory().CreateMqttServer(serverOptions);
-
-        // Tools such as mosquitto_pub connect without a client id and expect the broker to assign one, as MQTT allows.
-        _server.ValidatingConnectionAsync += e =>
-        {
-            if (string.IsNullOrEmpty(e.ClientId))
-            {
-                e.AssignedClientIdentifier = "anonymous-" + Guid.NewGuid().ToString("N");
-            }
-
-            return Task.CompletedTask;
-        };
+        _server = CreateServer(address, o.Port, logger);
 
         // Before the listener opens, so no telemetry is acknowledged that the hand-off did not take.
         handOff?.Attach(_server);
@@ -43,7 +31,28 @@ public sealed class EmbeddedBroker(IOptions<MqttOptions> options, EmbeddedHandOf
         logger.LogInformation("Embedded MQTT broker listening on mqtt://{Host}:{Port}", o.Host, o.Port);
     }
 
-    /// <summary>The server's options; the benchmark measures a bare server built from the same ones.</summary>
+    /// <summary>The server, not started, without a hand-off; the benchmark measures a bare one built here.</summary>
+    public static MqttServer CreateServer(IPAddress address, int port, ILogger logger)
+    {
+        var server = new MqttServerFactory().CreateMqttServer(ServerOptions(address, port), [new EmbeddedBrokerListener(logger)]);
+
+        // Tools such as mosquitto_pub connect without a client id and expect the broker to assign one, as MQTT allows.
+        // This covers MQTT 5, where the CONNACK tells the client its id; EmbeddedClientAdapter covers MQTT 3.1.1.
+        server.ValidatingConnectionAsync += e =>
+        {
+            if (string.IsNullOrEmpty(e.ClientId))
+            {
+                e.AssignedClientIdentifier = NewClientId();
+            }
+
+            return Task.CompletedTask;
+        };
+        return server;
+    }
+
+    internal static string NewClientId() => "anonymous-" + Guid.NewGuid().ToString("N");
+
+    /// <summary>The server's options; <see cref="EmbeddedBrokerListener"/> takes its endpoint from them.</summary>
     public static MqttServerOptions ServerOptions(IPAddress address, int port) => new MqttServerOptionsBuilder()
         .WithDefaultEndpoint()
         .WithDefaultEndpointBoundIPAddress(address)

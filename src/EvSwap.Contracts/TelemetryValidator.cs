@@ -13,6 +13,12 @@ public enum RejectReason
     StationIdMismatch,
     OutOfRange,
 
+    /// <summary>The payload's bytes are not UTF-8, so it is not JSON text, wherever the bad bytes are.</summary>
+    InvalidUtf8,
+
+    /// <summary>A string escapes a UTF-16 surrogate without its pair (<c>"\ud800"</c>): valid JSON syntax, but not text.</summary>
+    LoneSurrogate,
+
     /// <summary>Valid, but so far behind its station's newest message that it cannot be told from a duplicate.</summary>
     OutsideDedupWindow,
 }
@@ -49,7 +55,7 @@ public sealed class TelemetryParseResult
 /// </summary>
 public static class TelemetryValidator
 {
-    public const int MaxPayloadBytes = 128 * 1024;
+    public const int MaxPayloadBytes = TelemetryLimits.MaxPayloadBytes;
     public const int MaxSlots = 256;
     public const int MaxEvents = 256;
     public const int MaxIdLength = 64;
@@ -73,21 +79,15 @@ public static class TelemetryValidator
         }
 
         TelemetryMessage? message = null;
-        try
+
+        // Text that not every reader takes is not parsed further: its fields could only be read by guessing.
+        if (PayloadText.Check(payload) is { } notText)
         {
-            message = JsonSerializer.Deserialize(payload, TelemetryJsonContext.Default.TelemetryMessage);
-            if (message is null)
-            {
-                failures.Add(new(RejectReason.BadJson, "payload is JSON null, expected an object"));
-            }
+            failures.Add(notText);
         }
-        catch (JsonException ex) when (ex.Message.Contains("missing required properties", StringComparison.Ordinal))
+        else
         {
-            failures.Add(new(RejectReason.MissingField, ex.Message));
-        }
-        catch (JsonException ex)
-        {
-            failures.Add(new(RejectReason.BadJson, ex.Message));
+            message = Deserialize(payload, failures);
         }
 
         if (message is not null)
@@ -99,6 +99,30 @@ public static class TelemetryValidator
         return failures.Count == 0 && message is not null
             ? TelemetryParseResult.Valid(message, topicStationId)
             : TelemetryParseResult.Invalid(message, failures, id);
+    }
+
+    private static TelemetryMessage? Deserialize(ReadOnlySpan<byte> payload, List<ValidationFailure> failures)
+    {
+        try
+        {
+            var message = JsonSerializer.Deserialize(payload, TelemetryJsonContext.Default.TelemetryMessage);
+            if (message is null)
+            {
+                failures.Add(new(RejectReason.BadJson, "payload is JSON null, expected an object"));
+            }
+
+            return message;
+        }
+        catch (JsonException ex) when (ex.Message.Contains("missing required properties", StringComparison.Ordinal))
+        {
+            failures.Add(new(RejectReason.MissingField, ex.Message));
+        }
+        catch (JsonException ex)
+        {
+            failures.Add(new(RejectReason.BadJson, ex.Message));
+        }
+
+        return null;
     }
 
     private static void Check(TelemetryMessage m, string? topicStationId, DateTimeOffset receivedAt, List<ValidationFailure> failures)
@@ -250,5 +274,6 @@ public static class TelemetryValidator
         }
     }
 
-    private static string Truncate(string? s) => s is null ? "(null)" : s.Length <= 80 ? s : s[..80] + "...";
+    // Never cuts between the two halves of a surrogate pair: the detail would end in a lone surrogate.
+    private static string Truncate(string? s) => s is null ? "(null)" : s.Length <= 80 ? s : s[..(char.IsHighSurrogate(s[79]) ? 79 : 80)] + "...";
 }

@@ -76,7 +76,7 @@ public sealed class Benchmark(BenchOptions options, Report report)
         // (c) The same server receiving only: publishes are counted where EvSwap's hand-off takes them, nobody
         // subscribes. One MQTT hop, as in the local profile: the ceiling 2a is compared with.
         var receivePort = FreePort.Next();
-        using var receiver = new MqttServerFactory().CreateMqttServer(EmbeddedBroker.ServerOptions(System.Net.IPAddress.Loopback, receivePort));
+        using var receiver = EmbeddedBroker.CreateServer(System.Net.IPAddress.Loopback, receivePort, NullLogger.Instance);
         long intercepted = 0;
         receiver.InterceptingPublishAsync += _ =>
         {

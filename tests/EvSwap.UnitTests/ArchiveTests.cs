@@ -1,7 +1,9 @@
 using System.IO.Compression;
 using System.Text;
+using System.Text.Json;
 using EvSwap.Archive;
 using EvSwap.Contracts;
+using EvSwap.Testing;
 
 namespace EvSwap.UnitTests;
 
@@ -92,6 +94,54 @@ public class ArchiveTests : IDisposable
         using var line = Assert.Single(ArchiveCodec.DecodeRejected(bytes));
         Assert.Equal(payload, line.RootElement.GetProperty("payloadBase64").GetBytesFromBase64());
         Assert.Equal("BadJson: x", line.RootElement.GetProperty("reasons")[0].GetString());
+    }
+
+    [Fact]
+    public void A_rejected_payload_that_is_utf8_text_is_kept_as_a_readable_string()
+    {
+        var payload = Encoding.UTF8.GetBytes("{\"seq\": 1, \"note\": \"ünïcode \\u00e9 and <tags>\"");
+        var bytes = ArchiveCodec.EncodeRejected([new RejectedMessage(default, "t", ["BadJson: x"], payload)]);
+
+        using var line = Assert.Single(ArchiveCodec.DecodeRejected(bytes));
+        Assert.Equal(Encoding.UTF8.GetString(payload), line.RootElement.GetProperty("payload").GetString());
+    }
+
+    [Theory]
+    [InlineData("{\"a\":\"\\ud800\"}")]
+    [InlineData("{not json \"\\uDC00\"")]
+    public void A_rejected_payload_escaping_a_surrogate_is_kept_as_base64_so_parsing_it_again_cannot_fail(string payloadText)
+    {
+        var payload = Encoding.UTF8.GetBytes(payloadText);
+        var bytes = ArchiveCodec.EncodeRejected([new RejectedMessage(default, "t", ["LoneSurrogate: x"], payload)]);
+
+        ArchiveLines.Read(bytes);
+        using var line = Assert.Single(ArchiveCodec.DecodeRejected(bytes));
+        Assert.False(line.RootElement.TryGetProperty("payload", out _));
+        Assert.Equal(payload, line.RootElement.GetProperty("payloadBase64").GetBytesFromBase64());
+    }
+
+    [Fact]
+    public void A_topic_or_reason_holding_a_lone_surrogate_still_makes_a_valid_utf8_line()
+    {
+        var bytes = ArchiveCodec.EncodeRejected([new RejectedMessage(default, "evswap/v1/stations/\ud800/telemetry", ["BadJson: '\udc00'"], [0xff])]);
+
+        using var line = JsonDocument.Parse(Assert.Single(ArchiveLines.Read(bytes)));
+        Assert.Equal("evswap/v1/stations/\ufffd/telemetry", line.RootElement.GetProperty("topic").GetString());
+        Assert.Equal("BadJson: '\ufffd'", line.RootElement.GetProperty("reasons")[0].GetString());
+    }
+
+    [Theory]
+    [InlineData(new byte[] { (byte)'{', (byte)'"', (byte)'a', (byte)'"', (byte)':', (byte)'"', 0xc3, 0x28, (byte)'"', (byte)'}' })]
+    [InlineData(new byte[] { (byte)'{', (byte)'"', (byte)'a', (byte)'"', (byte)':', (byte)'"', (byte)'\\', (byte)'u', (byte)'d', (byte)'8', (byte)'0', (byte)'0', (byte)'"', (byte)'}' })]
+    public void A_telemetry_payload_that_is_not_text_every_reader_takes_is_kept_as_base64_and_decodes_back(byte[] payload)
+    {
+        var good = Encoding.UTF8.GetBytes("{\"seq\":2,\"emoji\":\"\\ud83d\\ude00\"}");
+        var bytes = ArchiveCodec.EncodeBatch([new BufferedMessage(1, 1, default, default, payload), new BufferedMessage(1, 2, default, default, good)]);
+
+        var lines = ArchiveLines.Read(bytes);
+        Assert.Contains("\"payloadBase64\"", lines[0], StringComparison.Ordinal);
+        Assert.Contains("\"payload\":{\"seq\":2,", lines[1], StringComparison.Ordinal);
+        Assert.Equal([payload, good], ArchiveCodec.DecodeBatch(bytes).Select(m => m.Payload));
     }
 
     [Fact]

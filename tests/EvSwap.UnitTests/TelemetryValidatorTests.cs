@@ -9,6 +9,19 @@ public class TelemetryValidatorTests
 
     private static IEnumerable<RejectReason> Reasons(TelemetryParseResult r) => r.Failures.Select(f => f.Reason);
 
+    // A valid message with an unknown property put first, holding the given raw bytes as its value.
+    private static byte[] WithUnknownProperty(ReadOnlySpan<byte> value) => [.. "{\"note\":"u8, .. value, (byte)',', .. Samples.Json(Samples.Message()).AsSpan(1)];
+
+    private static byte[] WithUnknownProperty(string json) => WithUnknownProperty(Samples.Bytes(json));
+
+    // A valid message whose first battery id is replaced by the given raw bytes (inside its quotes).
+    private static byte[] WithBatteryId(ReadOnlySpan<byte> id)
+    {
+        var json = Samples.Json(Samples.Message());
+        var at = json.AsSpan().IndexOf("bat-001293"u8);
+        return [.. json.AsSpan(0, at), .. id, .. json.AsSpan(at + "bat-001293".Length)];
+    }
+
     [Fact]
     public void The_design_documents_sample_message_is_valid()
     {
@@ -129,5 +142,94 @@ public class TelemetryValidatorTests
         var message = Samples.Message(stationId: "st-other", boot: -1) with { Schema = "nope" };
         var reasons = Reasons(Parse(Samples.Json(message), Samples.Topic("st-0042"))).ToHashSet();
         Assert.Equal(new HashSet<RejectReason> { RejectReason.UnknownSchema, RejectReason.StationIdMismatch, RejectReason.OutOfRange }, reasons);
+    }
+
+    [Theory]
+    [InlineData(new byte[] { 0xff })]
+    [InlineData(new byte[] { 0xc3, 0x28 })]
+    [InlineData(new byte[] { 0xc0, 0xaf })]
+    [InlineData(new byte[] { 0xed, 0xa0, 0x80 })]
+    [InlineData(new byte[] { 0xf4, 0x90, 0x80, 0x80 })]
+    [InlineData(new byte[] { 0xe2, 0x82 })]
+    public void Bytes_that_are_not_utf8_in_a_known_string_are_rejected_as_invalid_utf8(byte[] bad)
+    {
+        // Never valid, a lead byte without its continuation, an overlong '/', a UTF-8 encoded surrogate, a code point
+        // above U+10FFFF, a truncated sequence.
+        Assert.Equal([RejectReason.InvalidUtf8], Reasons(Parse(WithBatteryId([.. "bat-"u8, .. bad]))));
+    }
+
+    [Fact]
+    public void Bytes_that_are_not_utf8_in_an_unknown_property_the_parser_skips_are_rejected_as_invalid_utf8_with_their_offset()
+    {
+        Assert.True(Parse(WithUnknownProperty("\"ok\"")).IsValid);
+
+        var failure = Assert.Single(Parse(WithUnknownProperty([(byte)'"', 0xc3, 0x28, (byte)'"'])).Failures);
+
+        Assert.Equal(RejectReason.InvalidUtf8, failure.Reason);
+        Assert.Contains("at byte 9", failure.Detail, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("\"\\ud800\"")]
+    [InlineData("\"\\uDC00\"")]
+    [InlineData("\"x\\ud83d\"")]
+    [InlineData("\"\\ud800\\u0041\"")]
+    [InlineData("\"\\ud800x\\udc00\"")]
+    [InlineData("\"\\udfff\\ud800\"")]
+    [InlineData("[\"ok\", {\"deeper\": \"\\ud800\"}]")]
+    public void A_lone_surrogate_escaped_in_an_unknown_property_is_rejected_as_a_lone_surrogate(string value)
+    {
+        var failure = Assert.Single(Parse(WithUnknownProperty(value)).Failures);
+        Assert.Equal(RejectReason.LoneSurrogate, failure.Reason);
+    }
+
+    [Fact]
+    public void A_lone_surrogate_escaped_in_a_known_string_or_a_property_name_is_rejected_as_a_lone_surrogate()
+    {
+        Assert.Equal([RejectReason.LoneSurrogate], Reasons(Parse(WithBatteryId("bat-\\ud800"u8))));
+        Assert.Equal([RejectReason.LoneSurrogate], Reasons(Parse([.. "{\"\\udc00\":1,"u8, .. Samples.Json(Samples.Message()).AsSpan(1)])));
+    }
+
+    [Fact]
+    public void Escaped_surrogate_pairs_nul_and_a_backslash_before_u_are_valid_text()
+    {
+        // "\\ud800" is a backslash and the letters "ud800", not an escape.
+        var result = Parse(WithUnknownProperty("[\"\\ud83d\\ude00\", \"\\u0000\", \"\\\\ud800\", \"\\uD834\\uDD1E\"]"));
+        Assert.True(result.IsValid, string.Join("; ", result.Failures));
+        Assert.True(Parse(WithBatteryId("bat-\\ud83d\\ude00"u8)).IsValid);
+    }
+
+    [Fact]
+    public void An_integer_longer_than_python_reads_is_out_of_range_even_in_an_unknown_property()
+    {
+        Assert.True(Parse(WithUnknownProperty(new string('9', PayloadText.MaxNumberLength))).IsValid);
+
+        var failure = Assert.Single(Parse(WithUnknownProperty(new string('9', 5000))).Failures);
+
+        Assert.Equal(RejectReason.OutOfRange, failure.Reason);
+        Assert.Contains("5000 characters", failure.Detail, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("\"seq\":1,", "\"seq\":99999999999999999999999,", RejectReason.BadJson)]
+    [InlineData("\"seq\":1,", "\"seq\":1e400,", RejectReason.BadJson)]
+    [InlineData("\"ambientC\":21.4", "\"ambientC\":1e400", RejectReason.OutOfRange)]
+    public void A_number_too_large_for_its_field_is_rejected(string field, string huge, RejectReason reason)
+    {
+        var json = Samples.Bytes(System.Text.Encoding.UTF8.GetString(Samples.Json(Samples.Message())).Replace(field, huge, StringComparison.Ordinal));
+        Assert.Equal([reason], Reasons(Parse(json)));
+    }
+
+    [Fact]
+    public void Nesting_deeper_than_the_parser_allows_is_rejected_as_bad_json_even_in_an_unknown_property()
+    {
+        Assert.Equal([RejectReason.BadJson], Reasons(Parse(WithUnknownProperty(new string('[', 1000) + new string(']', 1000)))));
+    }
+
+    [Fact]
+    public void A_nul_byte_outside_an_escape_is_rejected_as_bad_json()
+    {
+        Assert.Equal([RejectReason.BadJson], Reasons(Parse(WithBatteryId("bat-\0"u8))));
+        Assert.Equal([RejectReason.BadJson], Reasons(Parse([.. Samples.Json(Samples.Message()), 0])));
     }
 }
