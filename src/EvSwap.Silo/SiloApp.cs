@@ -91,6 +91,10 @@ public static class SiloApp
                 }
             });
 
+            // Failure detection as Orleans defines it (ProbeTimeout, IAmAliveTablePublishTimeout, ...). A task that replaces a
+            // crashed one waits until the dead silo is voted out or has missed its I-am-alive writes; tests shorten that.
+            silo.Services.Configure<global::Orleans.Configuration.ClusterMembershipOptions>(config.GetSection("Orleans:Membership"));
+
             if (backends.GrainStorage.Equals("Memory", StringComparison.OrdinalIgnoreCase))
             {
                 silo.AddStationMemoryStorage();
