@@ -6,10 +6,11 @@ using MQTTnet.Protocol;
 namespace EvSwap.Bridge;
 
 /// <summary>
-/// One MQTT connection of the bridge. Messages go through <see cref="StationLanes{T}"/> (in order per station,
-/// parallel across stations) and are acknowledged only after their effect is done.
+/// One MQTT connection of the bridge, for as long as this silo holds the lease on its client id. Messages go through
+/// <see cref="StationLanes{T}"/> (in order per station, parallel across stations) and are acknowledged only after their
+/// effect is done.
 /// </summary>
-internal sealed class BridgeConnection : IAsyncDisposable
+internal sealed partial class BridgeConnection : IAsyncDisposable
 {
     private const int Lanes = 32;
 
@@ -25,14 +26,24 @@ internal sealed class BridgeConnection : IAsyncDisposable
     private readonly CancellationTokenSource _supervising = new();
     private readonly CancellationTokenSource _stopping = new();
     private readonly CancellationTokenSource _abort = new();
+    private readonly CancellationToken _leaseValid;
+    private readonly CancellationTokenRegistration _leaseRegistration;
+    private readonly Action? _takenOver;
+    private Task? _aborted;
     private TaskCompletionSource _disconnected = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private Task? _supervisor;
     private volatile bool _accepting = true;
+    private volatile bool _unacknowledged;
     private long _lastReceivedTicks;
 
-    public BridgeConnection(string clientId, MqttOptions options, MqttClientOptions clientOptions, TelemetryIngestor ingestor, BridgeMetrics metrics, ILogger logger)
+    /// <param name="leaseValid">Cancelled when the lease on <paramref name="clientId"/> lapses: the connection closes at once.</param>
+    /// <param name="takenOver">Called when the broker reports another connection with this client id.</param>
+    public BridgeConnection(string clientId, MqttOptions options, MqttClientOptions clientOptions, TelemetryIngestor ingestor, BridgeMetrics metrics, ILogger logger,
+        CancellationToken leaseValid = default, Action? takenOver = null)
     {
         ClientId = clientId;
+        _leaseValid = leaseValid;
+        _takenOver = takenOver;
         _options = options;
         _clientOptions = clientOptions;
         _ingestor = ingestor;
@@ -49,24 +60,42 @@ internal sealed class BridgeConnection : IAsyncDisposable
                 _metrics.OnDisconnected();
             }
 
+            if (e.Reason == MqttClientDisconnectReason.SessionTakenOver)
+            {
+                OnTakenOver();
+            }
+
             _disconnected.TrySetResult();
             return Task.CompletedTask;
         };
 
         _lanes = new StationLanes<Work>(Lanes, options.MaxInFlightPerConnection, HandleAsync);
+        _leaseRegistration = leaseValid.Register(() => _ = AbortAsync());
     }
 
     public string ClientId { get; }
     public bool IsConnected => _client.IsConnected;
 
-    public void Start() => _supervisor = Task.Run(SuperviseAsync);
+    /// <param name="after">Connecting waits for this, e.g. the end of the previous connection with this client id.</param>
+    public void Start(Task? after = null) => _supervisor = Task.Run(async () =>
+    {
+        await (after ?? Task.CompletedTask).ContinueWith(_ => { }, TaskScheduler.Default);
+        await SuperviseAsync();
+    });
 
     /// <summary>
     /// Leaves the subscription group, finishes and acknowledges what the broker already sent (up to the drain
     /// timeout), then disconnects. Anything still unacknowledged stays with the broker and is redelivered.
     /// </summary>
-    public async Task DrainAsync(CancellationToken cancellationToken)
+    /// <returns>Whether everything received was finished, so the session holds nothing for this client id.</returns>
+    public async Task<bool> DrainAsync(CancellationToken cancellationToken)
     {
+        if (_aborted is not null)
+        {
+            await _aborted;
+            return false;
+        }
+
         using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         timeout.CancelAfter(_options.DrainTimeout);
 
@@ -80,12 +109,14 @@ internal sealed class BridgeConnection : IAsyncDisposable
         // Unsubscribing first is what makes a drain lossless with shared subscriptions: the broker routes every new
         // message to the group's other members, whereas a message it hands to this connection and never gets
         // acknowledged would wait for this client id alone.
+        var clean = false;
         if (_client.IsConnected)
         {
             try
             {
                 await _client.UnsubscribeAsync(new MqttClientUnsubscribeOptionsBuilder().WithTopicFilter(_filter).Build(), timeout.Token);
                 await WaitUntilQuietAsync(timeout.Token);
+                clean = true;
             }
             catch (Exception ex) when (ex is not OperationCanceledException || timeout.IsCancellationRequested)
             {
@@ -103,6 +134,7 @@ internal sealed class BridgeConnection : IAsyncDisposable
         {
             _logger.LogWarning("Bridge connection {ClientId}: drain timed out with {InFlight} messages in flight; the broker will redeliver them.", ClientId, _options.MaxInFlightPerConnection - _inFlight.CurrentCount);
             await _abort.CancelAsync();
+            clean = false;
         }
 
         if (_client.IsConnected)
@@ -116,6 +148,8 @@ internal sealed class BridgeConnection : IAsyncDisposable
                 _logger.LogDebug(ex, "Bridge connection {ClientId}: disconnect failed.", ClientId);
             }
         }
+
+        return clean && !_unacknowledged && _aborted is null;
     }
 
     /// <summary>
@@ -138,11 +172,12 @@ internal sealed class BridgeConnection : IAsyncDisposable
             await DrainAsync(CancellationToken.None);
         }
 
+        await _leaseRegistration.DisposeAsync();
+
+        // After an abort, a lane may still wait for a grain call; it finds its cancelled token, so the sources and the
+        // semaphore are left to the collector rather than disposed under it.
+        await _lanes.CompleteAsync().WaitAsync(_options.DrainTimeout).ContinueWith(_ => { }, TaskScheduler.Default);
         _client.Dispose();
-        _supervising.Dispose();
-        _stopping.Dispose();
-        _abort.Dispose();
-        _inFlight.Dispose();
     }
 
     private async Task SuperviseAsync()
@@ -150,7 +185,7 @@ internal sealed class BridgeConnection : IAsyncDisposable
         var token = _supervising.Token;
         var delay = _options.ReconnectMinDelay;
         var everConnected = false;
-        while (!token.IsCancellationRequested)
+        while (!token.IsCancellationRequested && !_leaseValid.IsCancellationRequested)
         {
             try
             {
@@ -204,6 +239,7 @@ internal sealed class BridgeConnection : IAsyncDisposable
         if (!_accepting)
         {
             // Past the drain: left unacknowledged, the broker keeps it in this client's session and redelivers it.
+            _unacknowledged = true;
             return;
         }
 
@@ -217,12 +253,14 @@ internal sealed class BridgeConnection : IAsyncDisposable
         }
         catch (OperationCanceledException)
         {
+            _unacknowledged = true;
             _metrics.OnAcknowledged();
             return;
         }
 
         if (!_lanes.TryWrite(topic, new Work(topic, payload, e)))
         {
+            _unacknowledged = true;
             _inFlight.Release();
             _metrics.OnAcknowledged();
         }
@@ -238,9 +276,11 @@ internal sealed class BridgeConnection : IAsyncDisposable
         catch (OperationCanceledException) when (_abort.IsCancellationRequested)
         {
             // Shutting down past the drain timeout: not acknowledged, so the broker keeps it.
+            _unacknowledged = true;
         }
         catch (Exception ex)
         {
+            _unacknowledged = true;
             _logger.LogWarning(ex, "Bridge connection {ClientId}: could not acknowledge a message on {Topic}; the broker will redeliver it.", ClientId, work.Topic);
         }
         finally

@@ -1,5 +1,6 @@
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
 
 namespace EvSwap.Bridge;
@@ -18,6 +19,10 @@ public static class BridgeServiceCollectionExtensions
         services.AddSingleton<TelemetryIngestor>();
         services.AddSingleton<DeadLetterQueue>();
         services.AddSingleton<TelemetryBridge>();
+
+        // Client id leases live in process unless the host registered a shared store (DynamoDB) before this call.
+        services.TryAddSingleton<IClientIdLeaseStore, InMemoryClientIdLeaseStore>();
+        services.TryAddSingleton(TimeProvider.System);
 
         var mode = configuration.GetSection(MqttOptions.Section).Get<MqttOptions>()?.Mode ?? MqttMode.Embedded;
         if (mode == MqttMode.Embedded)

@@ -1,5 +1,6 @@
 using System.Net.Security;
 using System.Security.Cryptography.X509Certificates;
+using EvSwap.Contracts;
 using MQTTnet;
 using MQTTnet.Formatter;
 
@@ -8,6 +9,14 @@ namespace EvSwap.Bridge;
 /// <summary>Builds the MQTT 5 client options of one bridge connection, including mutual TLS for IoT Core.</summary>
 public static class MqttClientOptionsFactory
 {
+    /// <summary>
+    /// The largest packet the bridge accepts, announced as MQTT 5 Maximum Packet Size in CONNECT: the 128 KiB payload
+    /// limit plus room for the fixed header, a 93-byte topic and properties. The broker drops a larger publish for this
+    /// connection instead of sending it (counted as delivered), so no client-side buffer ever holds one. A payload just
+    /// over the limit still arrives and is dead-lettered as too large.
+    /// </summary>
+    public const uint MaxPacketSize = TelemetryValidator.MaxPayloadBytes + 4 * 1024;
+
     public static MqttClientOptions Create(MqttOptions options, string clientId)
     {
         var builder = new MqttClientOptionsBuilder()
@@ -18,6 +27,7 @@ public static class MqttClientOptionsFactory
             .WithCleanStart(false)
             .WithSessionExpiryInterval((uint)options.SessionExpiry.TotalSeconds)
             .WithReceiveMaximum((ushort)options.MaxInFlightPerConnection)
+            .WithMaximumPacketSize(MaxPacketSize)
             .WithKeepAlivePeriod(TimeSpan.FromSeconds(30))
             .WithTimeout(TimeSpan.FromSeconds(10));
 

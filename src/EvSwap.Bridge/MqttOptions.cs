@@ -56,8 +56,11 @@ public sealed class MqttOptions : IValidatableObject
     /// <summary>How long the broker keeps a connection's session (and queues its messages) while it is away.</summary>
     public TimeSpan SessionExpiry { get; set; } = TimeSpan.FromHours(1);
 
-    /// <summary>Prefix of the bridge's client ids; the silo adds its identity and the connection number.</summary>
+    /// <summary>Prefix of the bridge's client ids <c>{prefix}-{slot}</c>, leased per silo (see <see cref="ClientIdLeases"/>).</summary>
     public string ClientIdPrefix { get; set; } = "evswap-bridge";
+
+    /// <summary>External mode: how client ids are leased, so a replacement task resumes a dead task's sessions.</summary>
+    public ClientIdLeaseOptions ClientIdLeases { get; set; } = new();
 
     public TimeSpan ReconnectMinDelay { get; set; } = TimeSpan.FromMilliseconds(200);
     public TimeSpan ReconnectMaxDelay { get; set; } = TimeSpan.FromSeconds(30);
@@ -92,6 +95,16 @@ public sealed class MqttOptions : IValidatableObject
         if (Mode == MqttMode.External && Connections > 1 && string.IsNullOrEmpty(SharedGroup))
         {
             yield return new("Mqtt:SharedGroup must be set when Mqtt:Connections > 1, or every connection would receive every message.");
+        }
+
+        if (string.IsNullOrWhiteSpace(ClientIdPrefix) || ClientIdPrefix.Length > 100)
+        {
+            yield return new($"Mqtt:ClientIdPrefix must be 1-100 characters (is '{ClientIdPrefix}'); client ids are '{{prefix}}-{{slot}}'.");
+        }
+
+        foreach (var error in Mode == MqttMode.External ? ClientIdLeases.Validate(Connections) : [])
+        {
+            yield return new(error);
         }
 
         if (MaxInFlightPerConnection is < 1 or > 65535)

@@ -6,7 +6,8 @@ namespace EvSwap.Bridge;
 
 /// <summary>
 /// The bridge of this silo: with an external broker, a pool of <see cref="MqttOptions.Connections"/> connections in
-/// one shared subscription group; with the embedded broker, the in-process <see cref="EmbeddedHandOff"/>.
+/// one shared subscription group, each under a client id leased from <see cref="IClientIdLeaseStore"/>; with the
+/// embedded broker, the in-process <see cref="EmbeddedHandOff"/>.
 /// Registered after Orleans so the host stops it first: the bridge drains before grains flush.
 /// </summary>
 public sealed class TelemetryBridge(
@@ -14,42 +15,52 @@ public sealed class TelemetryBridge(
     BridgeIdentity identity,
     TelemetryIngestor ingestor,
     BridgeMetrics metrics,
+    IClientIdLeaseStore leases,
+    TimeProvider time,
     ILoggerFactory loggerFactory,
     EmbeddedHandOff? embedded = null) : IHostedService, IAsyncDisposable
 {
-    private readonly List<BridgeConnection> _connections = [];
     private readonly ILogger _logger = loggerFactory.CreateLogger<TelemetryBridge>();
+    private BridgeConnectionPool? _pool;
+    private ClientIdLeaser? _leaser;
 
-    public int ConnectionCount => embedded is null ? _connections.Count : 1;
-    public int ConnectedCount => embedded is null ? _connections.Count(c => c.IsConnected) : embedded.IsAttached ? 1 : 0;
-    public IReadOnlyList<string> ClientIds => [.. _connections.Select(c => c.ClientId)];
+    public int ConnectionCount => embedded is null ? options.Value.Connections : 1;
 
-    public Task StartAsync(CancellationToken cancellationToken)
+    // While a connection is handed over to another client id, one more than configured may be up for a moment.
+    public int ConnectedCount => embedded is null ? Math.Min(ConnectionCount, _pool?.ConnectedCount ?? 0) : embedded.IsAttached ? 1 : 0;
+
+    /// <summary>The client ids this silo holds leases on and connects with.</summary>
+    public IReadOnlyList<string> ClientIds => [.. (_leaser?.Slots ?? []).Select(s => s.ClientId)];
+
+    /// <summary>This silo's name in the lease store.</summary>
+    public string? LeaseOwner => _leaser?.Owner;
+
+    public async Task StartAsync(CancellationToken cancellationToken)
     {
         var o = options.Value;
         if (embedded is not null)
         {
             _logger.LogInformation("MQTT bridge: in-process hand-off from the embedded broker on {Host}:{Port}.", o.Host, o.Port);
-            return Task.CompletedTask;
+            return;
         }
 
-        for (var i = 0; i < o.Connections; i++)
-        {
-            // Stable per silo and connection, so a reconnect resumes the same persistent session.
-            var clientId = $"{o.ClientIdPrefix}-{identity.Name}-{i}";
-            var connection = new BridgeConnection(clientId, o, MqttClientOptionsFactory.Create(o, clientId), ingestor, metrics, _logger);
-            _connections.Add(connection);
-            connection.Start();
-        }
-
-        _logger.LogInformation("MQTT bridge: {Count} connection(s) to {Host}:{Port} ({Mode}).", o.Connections, o.Host, o.Port, o.Mode);
-        return Task.CompletedTask;
+        await leases.InitializeAsync(cancellationToken);
+        _pool = new BridgeConnectionPool(o, ingestor, metrics, _logger);
+        var owner = $"{identity.Name}-{Guid.NewGuid().ToString("N")[..8]}";
+        _leaser = new ClientIdLeaser(leases, o.ClientIdLeases, o.ClientIdPrefix, o.Connections, owner, _pool, time, loggerFactory.CreateLogger<ClientIdLeaser>());
+        _pool.TakenOver = _leaser.Suspend;
+        _leaser.Start();
+        _logger.LogInformation("MQTT bridge: {Count} connection(s) to {Host}:{Port} ({Mode}) under client ids leased as {Owner}.", o.Connections, o.Host, o.Port, o.Mode, owner);
     }
 
     public async Task StopAsync(CancellationToken cancellationToken)
     {
         _logger.LogInformation("MQTT bridge draining {Count} connection(s).", ConnectionCount);
-        await Task.WhenAll(_connections.Select(c => c.DrainAsync(cancellationToken)));
+        if (_leaser is not null)
+        {
+            await _leaser.StopAsync(cancellationToken);
+        }
+
         if (embedded is not null)
         {
             await embedded.DrainAsync(cancellationToken);
@@ -60,11 +71,14 @@ public sealed class TelemetryBridge(
 
     public async ValueTask DisposeAsync()
     {
-        foreach (var c in _connections)
+        if (_leaser is not null)
         {
-            await c.DisposeAsync();
+            await _leaser.DisposeAsync();
         }
 
-        _connections.Clear();
+        if (_pool is not null)
+        {
+            await _pool.DisposeAsync();
+        }
     }
 }

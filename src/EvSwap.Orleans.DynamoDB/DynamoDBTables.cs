@@ -52,10 +52,11 @@ internal static class DynamoDBTables
     }
 
     /// <summary>
-    /// Checks that <paramref name="tableName"/> exists with a single string hash key <paramref name="keyName"/>.
-    /// Creates it (on demand billing) only when <paramref name="createIfNotExists"/>; never alters an existing table.
+    /// Checks that <paramref name="tableName"/> exists with a single string hash key <paramref name="keyName"/>, or
+    /// that and a number range key <paramref name="rangeKeyName"/> when given. Creates it (on demand billing) only when
+    /// <paramref name="createIfNotExists"/>; never alters an existing table.
     /// </summary>
-    public static async Task EnsureTableAsync(IAmazonDynamoDB client, string tableName, string keyName, bool createIfNotExists, TimeSpan creationTimeout, ILogger logger, CancellationToken cancellationToken)
+    public static async Task EnsureTableAsync(IAmazonDynamoDB client, string tableName, string keyName, bool createIfNotExists, TimeSpan creationTimeout, ILogger logger, CancellationToken cancellationToken, string? rangeKeyName = null)
     {
         var description = await DescribeOrNullAsync(client, tableName, cancellationToken);
         if (description is null)
@@ -73,8 +74,9 @@ internal static class DynamoDBTables
                 {
                     TableName = tableName,
                     BillingMode = BillingMode.PAY_PER_REQUEST,
-                    KeySchema = [new KeySchemaElement(keyName, KeyType.HASH)],
-                    AttributeDefinitions = [new AttributeDefinition(keyName, ScalarAttributeType.S)],
+                    KeySchema = rangeKeyName is null ? [new KeySchemaElement(keyName, KeyType.HASH)] : [new KeySchemaElement(keyName, KeyType.HASH), new KeySchemaElement(rangeKeyName, KeyType.RANGE)],
+                    AttributeDefinitions = rangeKeyName is null ? [new AttributeDefinition(keyName, ScalarAttributeType.S)]
+                        : [new AttributeDefinition(keyName, ScalarAttributeType.S), new AttributeDefinition(rangeKeyName, ScalarAttributeType.N)],
                 }, cancellationToken);
             }
             catch (ResourceInUseException)
@@ -90,11 +92,14 @@ internal static class DynamoDBTables
         }
 
         var keys = description.KeySchema ?? [];
-        if (keys.Count != 1 || keys[0].AttributeName != keyName || keys[0].KeyType != KeyType.HASH)
+        var expected = rangeKeyName is null ? 1 : 2;
+        if (keys.Count != expected || keys[0].AttributeName != keyName || keys[0].KeyType != KeyType.HASH
+            || (rangeKeyName is not null && (keys[1].AttributeName != rangeKeyName || keys[1].KeyType != KeyType.RANGE)))
         {
             var actual = string.Join(", ", keys.Select(k => $"{k.AttributeName} ({k.KeyType})"));
+            var needed = rangeKeyName is null ? $"a single string hash key '{keyName}'" : $"a string hash key '{keyName}' and a number range key '{rangeKeyName}'";
             throw new InvalidOperationException(
-                $"DynamoDB table '{tableName}' has key schema [{actual}]; this provider needs a single string hash key '{keyName}'. The table is not altered: fix or recreate it.");
+                $"DynamoDB table '{tableName}' has key schema [{actual}]; this provider needs {needed}. The table is not altered: fix or recreate it.");
         }
     }
 

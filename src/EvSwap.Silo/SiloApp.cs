@@ -2,6 +2,7 @@ using EvSwap.Api;
 using EvSwap.Archive;
 using EvSwap.Archive.S3;
 using EvSwap.Bridge;
+using EvSwap.Bridge.DynamoDB;
 using EvSwap.Contracts;
 using EvSwap.Grains;
 using Microsoft.Extensions.Options;
@@ -92,6 +93,10 @@ public static class SiloApp
                 }
             });
 
+            // Failure detection as Orleans defines it (ProbeTimeout, IAmAliveTablePublishTimeout, ...). A task that replaces a
+            // crashed one waits until the dead silo is voted out or has missed its I-am-alive writes; tests shorten that.
+            silo.Services.Configure<global::Orleans.Configuration.ClusterMembershipOptions>(config.GetSection("Orleans:Membership"));
+
             if (backends.GrainStorage.Equals("Memory", StringComparison.OrdinalIgnoreCase))
             {
                 silo.AddStationMemoryStorage();
@@ -101,6 +106,13 @@ public static class SiloApp
                 silo.AddDynamoDBGrainStorage(StationGrain.StorageName, o => config.GetSection("DynamoDB").Bind(o));
             }
         });
+
+        // The bridge's client ids are leased where the cluster keeps its membership: a replacement task then takes over
+        // a dead task's client ids, and with them its persistent sessions and their unacknowledged messages.
+        if (mqtt.Mode == MqttMode.External && backends.Clustering.Equals("DynamoDB", StringComparison.OrdinalIgnoreCase))
+        {
+            services.AddDynamoDBClientIdLeases(o => config.GetSection("DynamoDB").Bind(o));
+        }
 
         // After Orleans: hosted services stop in reverse order, so the bridge drains before grains flush.
         services.AddTelemetryBridge(config, $"{orleans.AdvertisedAddress}-{orleans.SiloPort}");

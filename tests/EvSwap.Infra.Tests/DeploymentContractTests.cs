@@ -21,6 +21,7 @@ public class DeploymentContractTests
             ["Mqtt__Host"] = null, ["Mqtt__Connections"] = null, ["Mqtt__SharedGroup"] = null, ["Orleans__ClusterId"] = null,
             ["Orleans__ServiceId"] = null, ["Orleans__SiloPort"] = "11111", ["Orleans__GatewayPort"] = "30000",
             ["DynamoDB__Region"] = null, ["DynamoDB__MembershipTableName"] = null, ["DynamoDB__GrainStateTableName"] = null,
+            ["DynamoDB__ClientIdLeaseTableName"] = null,
             ["S3__Bucket"] = null, ["S3__Region"] = null, ["Auth__Authority"] = null, ["Auth__Audience"] = null,
         };
         foreach (var (name, value) in expected)
@@ -29,6 +30,26 @@ public class DeploymentContractTests
             if (value != null) Assert.Equal($"\"{value}\"", env[name]);
         }
         Assert.DoesNotContain(env.Keys, k => k.Contains("DynamoDB__ServiceUrl") || k.Contains("S3__ServiceUrl"));
+    }
+
+    [Fact]
+    public void Tables_declare_the_key_schemas_the_providers_require_at_startup()
+    {
+        // The providers never alter a table and refuse one with another key: a mismatch would stop every task.
+        var expected = new Dictionary<string, string>
+        {
+            ["MembershipTable"] = "Cluster:S:HASH",
+            ["GrainStateTable"] = "Grain:S:HASH",
+            ["ClientIdLeaseTable"] = "Pool:S:HASH Slot:N:RANGE",
+        };
+        var data = Repo.Template("data.yaml");
+        foreach (var (id, keys) in expected)
+        {
+            var p = data.Resource(id)["Properties"]!;
+            var types = p["AttributeDefinitions"]!.AsArray().ToDictionary(a => (string)a!["AttributeName"]!, a => (string)a!["AttributeType"]!);
+            var actual = string.Join(" ", p["KeySchema"]!.AsArray().Select(k => $"{(string)k!["AttributeName"]!}:{types[(string)k["AttributeName"]!]}:{(string)k["KeyType"]!}"));
+            Assert.Equal(keys, actual);
+        }
     }
 
     [Fact]

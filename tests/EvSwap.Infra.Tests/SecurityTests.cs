@@ -62,6 +62,14 @@ public class SecurityTests
     }
 
     [Fact]
+    public void Task_role_may_only_read_take_renew_and_release_client_id_leases_in_their_own_table()
+    {
+        var leases = Statements(Repo.Template("compute.yaml").Resource("TaskRole")).Single(s => (string?)s["Sid"] == "BridgeClientIdLeases");
+        Assert.Equal(["dynamodb:DeleteItem", "dynamodb:DescribeTable", "dynamodb:Query", "dynamodb:UpdateItem"], Strings(leases["Action"]).Order());
+        Assert.Matches(@"table/\$\{ClientIdLeaseTableName\}$", Strings(leases["Resource"]).Single());
+    }
+
+    [Fact]
     public void Execution_role_uses_a_star_resource_only_for_actions_without_resource_level_permissions()
     {
         var role = Repo.Template("compute.yaml").Resource("ExecutionRole");
@@ -80,7 +88,7 @@ public class SecurityTests
     public void Dynamodb_tables_have_pitr_encryption_deletion_protection_and_survive_stack_deletion()
     {
         var tables = Repo.Template("data.yaml").ResourcesOfType("AWS::DynamoDB::Table").ToList();
-        Assert.Equal(2, tables.Count);
+        Assert.Equal(3, tables.Count);
         foreach (var (id, t) in tables)
         {
             Assert.Equal("Retain", (string?)t["DeletionPolicy"]);
