@@ -6,25 +6,21 @@ using MQTTnet.Protocol;
 namespace EvSwap.Bridge;
 
 /// <summary>
-/// One MQTT connection of the bridge. Messages go through <see cref="StationLanes{T}"/> (in order per station,
-/// parallel across stations) and are acknowledged only after their effect is done.
+/// One MQTT connection of the bridge. Messages go through <see cref="IngestLanes"/> (in order per station, parallel
+/// across stations, a failing station parked aside) and are acknowledged only after their effect is done.
 /// </summary>
 internal sealed class BridgeConnection : IAsyncDisposable
 {
-    private const int Lanes = 32;
-
     private readonly IMqttClient _client;
     private readonly MqttClientOptions _clientOptions;
     private readonly string _filter;
     private readonly MqttOptions _options;
-    private readonly TelemetryIngestor _ingestor;
     private readonly BridgeMetrics _metrics;
     private readonly ILogger _logger;
-    private readonly StationLanes<Work> _lanes;
+    private readonly IngestLanes _lanes;
     private readonly SemaphoreSlim _inFlight;
     private readonly CancellationTokenSource _supervising = new();
     private readonly CancellationTokenSource _stopping = new();
-    private readonly CancellationTokenSource _abort = new();
     private TaskCompletionSource _disconnected = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private Task? _supervisor;
     private volatile bool _accepting = true;
@@ -35,7 +31,6 @@ internal sealed class BridgeConnection : IAsyncDisposable
         ClientId = clientId;
         _options = options;
         _clientOptions = clientOptions;
-        _ingestor = ingestor;
         _metrics = metrics;
         _logger = logger;
         _filter = TelemetryTopic.SubscriptionFilter(options.Mode == MqttMode.External ? options.SharedGroup : null);
@@ -53,7 +48,7 @@ internal sealed class BridgeConnection : IAsyncDisposable
             return Task.CompletedTask;
         };
 
-        _lanes = new StationLanes<Work>(Lanes, options.MaxInFlightPerConnection, HandleAsync);
+        _lanes = new IngestLanes($"Bridge connection {clientId}", options.MaxInFlightPerConnection, ingestor, metrics, logger, () => _inFlight.Release());
     }
 
     public string ClientId { get; }
@@ -95,14 +90,9 @@ internal sealed class BridgeConnection : IAsyncDisposable
 
         _accepting = false;
         await _stopping.CancelAsync();
-        try
+        if (!await _lanes.DrainAsync(timeout.Token))
         {
-            await _lanes.CompleteAsync().WaitAsync(timeout.Token);
-        }
-        catch (OperationCanceledException)
-        {
-            _logger.LogWarning("Bridge connection {ClientId}: drain timed out with {InFlight} messages in flight; the broker will redeliver them.", ClientId, _options.MaxInFlightPerConnection - _inFlight.CurrentCount);
-            await _abort.CancelAsync();
+            _logger.LogWarning("Bridge connection {ClientId}: the messages still in flight stay unacknowledged; the broker will redeliver them.", ClientId);
         }
 
         if (_client.IsConnected)
@@ -141,7 +131,6 @@ internal sealed class BridgeConnection : IAsyncDisposable
         _client.Dispose();
         _supervising.Dispose();
         _stopping.Dispose();
-        _abort.Dispose();
         _inFlight.Dispose();
     }
 
@@ -221,34 +210,11 @@ internal sealed class BridgeConnection : IAsyncDisposable
             return;
         }
 
-        if (!_lanes.TryWrite(topic, new Work(topic, payload, e)))
+        if (!_lanes.TryWrite(topic, payload, e))
         {
+            // Only when draining: the lanes hold at most what the in-flight limit lets through.
             _inFlight.Release();
             _metrics.OnAcknowledged();
         }
     }
-
-    private async Task HandleAsync(Work work)
-    {
-        try
-        {
-            await _ingestor.ProcessAsync(work.Topic, work.Payload, _abort.Token);
-            await work.Args.AcknowledgeAsync(_abort.Token);
-        }
-        catch (OperationCanceledException) when (_abort.IsCancellationRequested)
-        {
-            // Shutting down past the drain timeout: not acknowledged, so the broker keeps it.
-        }
-        catch (Exception ex)
-        {
-            _logger.LogWarning(ex, "Bridge connection {ClientId}: could not acknowledge a message on {Topic}; the broker will redeliver it.", ClientId, work.Topic);
-        }
-        finally
-        {
-            _inFlight.Release();
-            _metrics.OnAcknowledged();
-        }
-    }
-
-    private sealed record Work(string Topic, byte[] Payload, MqttApplicationMessageReceivedEventArgs Args);
 }

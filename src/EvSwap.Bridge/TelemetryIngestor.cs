@@ -2,78 +2,146 @@ using EvSwap.Archive;
 using EvSwap.Contracts;
 using Microsoft.Extensions.Logging;
 using Orleans.Metadata;
+using Polly;
+using Polly.Retry;
 
 namespace EvSwap.Bridge;
 
 /// <summary>
-/// Turns one received MQTT message into its effect: a validated message goes to its station grain (retried with
-/// backoff while the grain or its backends fail), an invalid one is counted and dead-lettered. When this returns,
-/// the message may be acknowledged; when it throws (only on shutdown), it must not be.
+/// Turns one received MQTT message into its effect: a validated message goes to its station grain, an invalid one is
+/// counted and dead-lettered. <see cref="TryProcessAsync"/> makes one attempt; when it fails, the lanes park the
+/// station and <see cref="RetryAsync"/> repeats it through a Polly retry pipeline until it works. Only a finished
+/// message may be acknowledged.
 /// </summary>
-public sealed class TelemetryIngestor(
-    IGrainFactory grains,
-    GrainInterfaceTypeResolver interfaceTypes,
-    GrainInterfaceTypeToGrainTypeResolver grainTypes,
-    DeadLetterQueue deadLetters,
-    BridgeMetrics metrics,
-    TimeProvider time,
-    ILogger<TelemetryIngestor> logger)
+public sealed class TelemetryIngestor
 {
-    private static readonly TimeSpan MaxRetryDelay = TimeSpan.FromSeconds(10);
+    private static readonly ResiliencePropertyKey<string> TopicKey = new("evswap.topic");
+
+    private readonly IGrainFactory _grains;
+    private readonly DeadLetterQueue _deadLetters;
+    private readonly BridgeMetrics _metrics;
+    private readonly TimeProvider _time;
+    private readonly ILogger<TelemetryIngestor> _logger;
+    private readonly ResiliencePipeline _retry;
 
     // GetGrain<IStationGrain>(id) works out the interface's type name from reflection on every call (several
     // hundred bytes of garbage per message); the two type ids are resolved once instead.
-    private readonly Lazy<(GrainType Grain, GrainInterfaceType Interface)> _stationTypes = new(() =>
-    {
-        var interfaceType = interfaceTypes.GetGrainInterfaceType(typeof(IStationGrain));
-        return (grainTypes.GetGrainType(interfaceType), interfaceType);
-    });
+    private readonly Lazy<(GrainType Grain, GrainInterfaceType Interface)> _stationTypes;
 
-    private IStationGrain StationGrain(string stationId)
+    public TelemetryIngestor(
+        IGrainFactory grains,
+        GrainInterfaceTypeResolver interfaceTypes,
+        GrainInterfaceTypeToGrainTypeResolver grainTypes,
+        DeadLetterQueue deadLetters,
+        BridgeMetrics metrics,
+        TimeProvider time,
+        ILogger<TelemetryIngestor> logger)
     {
-        var (grainType, interfaceType) = _stationTypes.Value;
-        return (IStationGrain)grains.GetGrain(GrainId.Create(grainType, stationId), interfaceType);
+        _grains = grains;
+        _deadLetters = deadLetters;
+        _metrics = metrics;
+        _time = time;
+        _logger = logger;
+        _stationTypes = new(() =>
+        {
+            var interfaceType = interfaceTypes.GetGrainInterfaceType(typeof(IStationGrain));
+            return (grainTypes.GetGrainType(interfaceType), interfaceType);
+        });
+        _retry = new ResiliencePipelineBuilder { TimeProvider = time }
+            .AddRetry(new RetryStrategyOptions
+            {
+                // Until it works or shutdown gives up: the broker only redelivers after a reconnect, so retrying here is
+                // what keeps the message, and a parked station holds up nobody but itself.
+                MaxRetryAttempts = int.MaxValue,
+                BackoffType = DelayBackoffType.Exponential,
+                UseJitter = true,
+                Delay = TimeSpan.FromMilliseconds(100),
+                MaxDelay = TimeSpan.FromSeconds(10),
+                ShouldHandle = args => ValueTask.FromResult(args.Outcome.Exception is { } ex && !IsShutdown(ex, args.Context.CancellationToken)),
+                OnRetry = args =>
+                {
+                    LogFailure(args.Context.Properties.GetValue(TopicKey, "?"), args.Outcome.Exception!, args.AttemptNumber + 2, args.RetryDelay);
+                    return default;
+                },
+            })
+            .Build();
     }
 
-    public async Task ProcessAsync(string topic, byte[] payload, CancellationToken cancellationToken)
+    internal TimeProvider Time => _time;
+
+    /// <summary>
+    /// One attempt. True when the message is finished with (applied, a duplicate, or rejected and dead-lettered) and may
+    /// be acknowledged; false when it failed and must be tried again. Throws <see cref="OperationCanceledException"/>
+    /// only when <paramref name="cancellationToken"/> is cancelled.
+    /// </summary>
+    public async Task<bool> TryProcessAsync(string topic, byte[] payload, DateTimeOffset receivedAt, CancellationToken cancellationToken)
     {
-        var receivedAt = time.GetUtcNow();
+        try
+        {
+            await ProcessOnceAsync(topic, payload, receivedAt, cancellationToken);
+            return true;
+        }
+        catch (Exception ex) when (!IsShutdown(ex, cancellationToken))
+        {
+            LogFailure(topic, ex, attempt: 1, retryIn: null);
+            return false;
+        }
+    }
+
+    /// <summary>Repeats the message, with backoff, until it is finished; throws <see cref="OperationCanceledException"/> once cancelled.</summary>
+    public async Task RetryAsync(string topic, byte[] payload, DateTimeOffset receivedAt, CancellationToken cancellationToken)
+    {
+        var context = ResilienceContextPool.Shared.Get(cancellationToken);
+        context.Properties.Set(TopicKey, topic);
+        try
+        {
+            await _retry.ExecuteAsync(
+                static (ctx, state) => new ValueTask(state.Self.ProcessOnceAsync(state.Topic, state.Payload, state.ReceivedAt, ctx.CancellationToken)),
+                context,
+                (Self: this, Topic: topic, Payload: payload, ReceivedAt: receivedAt));
+        }
+        finally
+        {
+            ResilienceContextPool.Shared.Return(context);
+        }
+    }
+
+    private async Task ProcessOnceAsync(string topic, byte[] payload, DateTimeOffset receivedAt, CancellationToken cancellationToken)
+    {
+        cancellationToken.ThrowIfCancellationRequested();
         var parsed = TelemetryValidator.Parse(topic, payload, receivedAt);
         if (!parsed.IsValid)
         {
-            metrics.OnRejected(parsed.Failures.Select(f => f.Reason));
-            deadLetters.Add(new RejectedMessage(receivedAt, topic, [.. parsed.Failures.Select(f => f.ToString())], payload));
-            logger.LogDebug("Rejected message on {Topic}: {Reasons}", topic, string.Join("; ", parsed.Failures));
+            _deadLetters.Add(new RejectedMessage(receivedAt, topic, [.. parsed.Failures.Select(f => f.ToString())], payload));
+            _metrics.OnRejected(parsed.Failures.Select(f => f.Reason));
+            _logger.LogDebug("Rejected message on {Topic}: {Reasons}", topic, string.Join("; ", parsed.Failures));
             return;
         }
 
         var message = parsed.Message!;
-        var grain = StationGrain(parsed.TopicStationId!);
-        var envelope = new TelemetryEnvelope(message, payload, receivedAt);
-        for (var attempt = 1; ; attempt++)
+        var outcome = await StationGrain(parsed.TopicStationId!).Ingest(new TelemetryEnvelope(message, payload, receivedAt));
+        if (outcome == IngestOutcome.Accepted)
         {
-            try
-            {
-                var outcome = await grain.Ingest(envelope);
-                if (outcome == IngestOutcome.Accepted)
-                {
-                    metrics.OnAccepted(receivedAt - message.Ts);
-                }
-                else
-                {
-                    metrics.OnDuplicate();
-                }
-
-                return;
-            }
-            catch (Exception ex) when (!cancellationToken.IsCancellationRequested)
-            {
-                // The broker would only redeliver after a reconnect, so retrying here is what keeps the message.
-                var delay = TimeSpan.FromMilliseconds(Math.Min(MaxRetryDelay.TotalMilliseconds, 50 * Math.Pow(2, Math.Min(attempt, 10))) * (0.5 + Random.Shared.NextDouble() / 2));
-                logger.LogWarning(ex, "Station {StationId} did not take message ({Boot}, {Seq}) on attempt {Attempt}; retrying in {Delay}.",
-                    message.StationId, message.Boot, message.Seq, attempt, delay);
-                await Task.Delay(delay, cancellationToken);
-            }
+            _metrics.OnAccepted(receivedAt - message.Ts);
+        }
+        else
+        {
+            _metrics.OnDuplicate();
         }
     }
+
+    private IStationGrain StationGrain(string stationId)
+    {
+        var (grainType, interfaceType) = _stationTypes.Value;
+        return (IStationGrain)_grains.GetGrain(GrainId.Create(grainType, stationId), interfaceType);
+    }
+
+    private void LogFailure(string topic, Exception ex, int attempt, TimeSpan? retryIn)
+    {
+        _logger.LogWarning(ex, "A message on {Topic} was not taken (attempt {Attempt}); its station is parked and retried {When}.",
+            topic, attempt, retryIn is { } delay ? $"in {delay.TotalMilliseconds:F0} ms" : "beside its lane");
+    }
+
+    private static bool IsShutdown(Exception ex, CancellationToken cancellationToken) =>
+        ex is OperationCanceledException && cancellationToken.IsCancellationRequested;
 }

@@ -27,7 +27,10 @@ public sealed class LocalSilo : IAsyncDisposable
     public HttpClient Http { get; }
     public IServiceProvider Services => _app.Services;
 
-    public static async Task<LocalSilo> StartAsync(params string[] extraArgs)
+    public static Task<LocalSilo> StartAsync(params string[] extraArgs) => StartAsync(null, extraArgs);
+
+    /// <param name="configure">Runs on the host builder before the silo's own registrations (test grain call filters).</param>
+    public static async Task<LocalSilo> StartAsync(Action<WebApplicationBuilder>? configure, params string[] extraArgs)
     {
         var archive = Path.Combine(Path.GetTempPath(), "evswap-e2e-" + Guid.NewGuid().ToString("N"));
         var apiPort = FreePort.Next();
@@ -42,7 +45,7 @@ public sealed class LocalSilo : IAsyncDisposable
             "--Logging:LogLevel:Default=Warning",
             .. extraArgs,
         ];
-        var app = EvSwap.Silo.SiloApp.Build(args);
+        var app = EvSwap.Silo.SiloApp.Build(args, configure);
         await app.StartAsync();
         var silo = new LocalSilo(app, archive, apiPort, mqttPort);
         await Eventually.GetAsync(async () => (await silo.Http.GetAsync("/health/ready")).IsSuccessStatusCode, ok => ok);
