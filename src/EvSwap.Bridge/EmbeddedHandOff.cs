@@ -1,4 +1,5 @@
 using System.Threading.Channels;
+using EvSwap.Archive;
 using EvSwap.Contracts;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
@@ -15,20 +16,23 @@ namespace EvSwap.Bridge;
 /// The broker acknowledges a publish once it sits in a lane, not once its grain applied it: MQTTnet handles one
 /// connection's packets one after another, so waiting for the grain would serialise each publisher. Nothing is lost
 /// by it that the embedded broker would have kept: its sessions live in this process's memory either way, and a
-/// drain finishes every queued message before the silo stops. Publishes that arrive after the drain began are not
-/// acknowledged (their connection is closed), so the station sends them again to the next silo it reaches.
+/// drain finishes every queued message before the silo stops. Publishes that arrive after the drain began, or while
+/// the silo is at <c>Archive:MaxUnarchivedBytesPerSilo</c>, are not acknowledged (their connection is closed), so the
+/// station keeps them and sends them again, to this silo once it has archived enough or to the next one it reaches.
 /// </remarks>
 public sealed class EmbeddedHandOff
 {
     private readonly BridgeMetrics _metrics;
     private readonly MqttOptions _options;
+    private readonly UnarchivedBudget _budget;
     private readonly ILogger _logger;
     private readonly IngestLanes _lanes;
     private volatile bool _accepting = true;
     private int _attached;
 
-    public EmbeddedHandOff(TelemetryIngestor ingestor, BridgeMetrics metrics, IOptions<MqttOptions> options, ILogger<EmbeddedHandOff> logger)
+    public EmbeddedHandOff(TelemetryIngestor ingestor, BridgeMetrics metrics, UnarchivedBudget budget, IOptions<MqttOptions> options, ILogger<EmbeddedHandOff> logger)
     {
+        _budget = budget;
         _metrics = metrics;
         _options = options.Value;
         _logger = logger;
@@ -80,6 +84,15 @@ public sealed class EmbeddedHandOff
 
         if (!_accepting)
         {
+            Refuse(e);
+            return;
+        }
+
+        if (_budget.IsExceeded)
+        {
+            // Queued messages already acknowledged wait in the lanes (the ingestor refuses them too, and retries);
+            // new ones stay with their publishers.
+            _metrics.OnRefused(RefusalReason.UnarchivedBudget);
             Refuse(e);
             return;
         }

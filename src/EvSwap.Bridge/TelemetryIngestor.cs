@@ -13,16 +13,24 @@ namespace EvSwap.Bridge;
 /// station and <see cref="RetryAsync"/> repeats it through a Polly retry pipeline until it works. Only a finished
 /// message may be acknowledged.
 /// </summary>
+/// <remarks>
+/// Memory is bounded before anything is applied: while this silo's <see cref="UnarchivedBudget"/> is exceeded a valid
+/// message is refused without calling its grain (and a grain on another silo at its own bound refuses the call), and
+/// while the dead-letter queue is full an invalid one is refused. A refused message is not finished, so it is retried
+/// and stays unacknowledged meanwhile: the broker keeps it, not this process.
+/// </remarks>
 public sealed class TelemetryIngestor
 {
     private static readonly ResiliencePropertyKey<string> TopicKey = new("evswap.topic");
 
     private readonly IGrainFactory _grains;
     private readonly DeadLetterQueue _deadLetters;
+    private readonly UnarchivedBudget _budget;
     private readonly BridgeMetrics _metrics;
     private readonly TimeProvider _time;
     private readonly ILogger<TelemetryIngestor> _logger;
     private readonly ResiliencePipeline _retry;
+    private int _refusing;
 
     // GetGrain<IStationGrain>(id) works out the interface's type name from reflection on every call (several
     // hundred bytes of garbage per message); the two type ids are resolved once instead.
@@ -33,12 +41,14 @@ public sealed class TelemetryIngestor
         GrainInterfaceTypeResolver interfaceTypes,
         GrainInterfaceTypeToGrainTypeResolver grainTypes,
         DeadLetterQueue deadLetters,
+        UnarchivedBudget budget,
         BridgeMetrics metrics,
         TimeProvider time,
         ILogger<TelemetryIngestor> logger)
     {
         _grains = grains;
         _deadLetters = deadLetters;
+        _budget = budget;
         _metrics = metrics;
         _time = time;
         _logger = logger;
@@ -112,14 +122,41 @@ public sealed class TelemetryIngestor
         var parsed = TelemetryValidator.Parse(topic, payload, receivedAt);
         if (!parsed.IsValid)
         {
-            _deadLetters.Add(new RejectedMessage(receivedAt, topic, [.. parsed.Failures.Select(f => f.ToString())], payload));
+            if (!_deadLetters.TryAdd(new RejectedMessage(receivedAt, topic, [.. parsed.Failures.Select(f => f.ToString())], payload)))
+            {
+                _metrics.OnRefused(RefusalReason.DeadLetterBudget);
+                throw new DeadLettersFullException(
+                    $"The dead-letter queue holds {_deadLetters.PendingBytes} bytes (Archive:MaxRejectedBytesPerSilo = {_deadLetters.MaxBytes}) the archive has not taken yet.");
+            }
+
             _metrics.OnRejected(parsed.Failures.Select(f => f.Reason));
             _logger.LogDebug("Rejected message on {Topic}: {Reasons}", topic, string.Join("; ", parsed.Failures));
             return;
         }
 
         var message = parsed.Message!;
-        var outcome = await StationGrain(parsed.TopicStationId!).Ingest(new TelemetryEnvelope(message, payload, receivedAt));
+        if (_budget.IsExceeded)
+        {
+            throw Refused(new UnarchivedBudgetExceededException(
+                $"This silo holds {_budget.UsedBytes} unarchived bytes (Archive:MaxUnarchivedBytesPerSilo = {_budget.LimitBytes})."));
+        }
+
+        IngestOutcome outcome;
+        try
+        {
+            outcome = await StationGrain(parsed.TopicStationId!).Ingest(new TelemetryEnvelope(message, payload, receivedAt));
+        }
+        catch (UnarchivedBudgetExceededException ex)
+        {
+            // The silo holding the station's grain is at its own bound.
+            throw Refused(ex);
+        }
+
+        if (Volatile.Read(ref _refusing) == 1 && Interlocked.Exchange(ref _refusing, 0) == 1)
+        {
+            _logger.LogInformation("Unarchived bytes are below Archive:MaxUnarchivedBytesPerSilo again ({Used} of {Limit}); ingest takes messages again.", _budget.UsedBytes, _budget.LimitBytes);
+        }
+
         if (outcome == IngestOutcome.Accepted)
         {
             _metrics.OnAccepted(receivedAt - message.Ts);
@@ -136,8 +173,26 @@ public sealed class TelemetryIngestor
         return (IStationGrain)_grains.GetGrain(GrainId.Create(grainType, stationId), interfaceType);
     }
 
+    private Exception Refused(UnarchivedBudgetExceededException ex)
+    {
+        _metrics.OnRefused(RefusalReason.UnarchivedBudget);
+        if (Interlocked.Exchange(ref _refusing, 1) == 0)
+        {
+            _logger.LogWarning("Ingest refuses messages, unacknowledged, until the archive catches up: {Reason}", ex.Message);
+        }
+
+        return ex;
+    }
+
     private void LogFailure(string topic, Exception ex, int attempt, TimeSpan? retryIn)
     {
+        if (ex is UnarchivedBudgetExceededException or DeadLettersFullException)
+        {
+            // Expected while a bound holds; counted in evswap.bridge.refused and logged once when refusing begins.
+            _logger.LogDebug("A message on {Topic} was refused (attempt {Attempt}): {Reason}", topic, attempt, ex.Message);
+            return;
+        }
+
         _logger.LogWarning(ex, "A message on {Topic} was not taken (attempt {Attempt}); its station is parked and retried {When}.",
             topic, attempt, retryIn is { } delay ? $"in {delay.TotalMilliseconds:F0} ms" : "beside its lane");
     }

@@ -4,6 +4,7 @@ using EvSwap.Archive.S3;
 using EvSwap.Bridge;
 using EvSwap.Contracts;
 using EvSwap.Grains;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
 using OpenTelemetry.Metrics;
 
@@ -90,6 +91,12 @@ public static class SiloApp
                 }
             });
 
+            if (!backends.Clustering.Equals("Localhost", StringComparison.OrdinalIgnoreCase))
+            {
+                // A bridge may feed a station whose grain lives on another silo; that silo holds it to its own budget.
+                silo.AddIncomingGrainCallFilter<UnarchivedBudgetFilter>();
+            }
+
             if (backends.GrainStorage.Equals("Memory", StringComparison.OrdinalIgnoreCase))
             {
                 silo.AddStationMemoryStorage();
@@ -108,7 +115,8 @@ public static class SiloApp
             .AddCheck("process", () => Microsoft.Extensions.Diagnostics.HealthChecks.HealthCheckResult.Healthy(), [ApiServiceCollectionExtensions.LiveTag])
             .AddCheck<SiloHealthCheck>("orleans", tags: [ApiServiceCollectionExtensions.ReadyTag])
             .AddCheck<BrokerLinkHealthCheck>("mqtt", tags: [ApiServiceCollectionExtensions.ReadyTag])
-            .AddCheck<ArchiveHealthCheck>("archive", tags: [ApiServiceCollectionExtensions.ReadyTag]);
+            .AddCheck<ArchiveHealthCheck>("archive", tags: [ApiServiceCollectionExtensions.ReadyTag])
+            .AddCheck<IngestBudgetHealthCheck>("ingest-budget", tags: [ApiServiceCollectionExtensions.ReadyTag]);
 
         services.AddSingleton<StationMetrics>();
         services.AddOpenTelemetry().WithMetrics(m =>
@@ -136,7 +144,8 @@ public static class SiloApp
     {
         if (archive.Provider.Equals("FileSystem", StringComparison.OrdinalIgnoreCase))
         {
-            services.AddSingleton<IArchiveStore>(new FileSystemArchiveStore(archive.Path));
+            // TryAdd: a host that brings its own store (a test putting the archive into an outage) keeps it.
+            services.TryAddSingleton<IArchiveStore>(new FileSystemArchiveStore(archive.Path));
         }
         else
         {
@@ -144,6 +153,7 @@ public static class SiloApp
         }
 
         services.AddSingleton<TelemetryArchive>();
+        services.AddSingleton(sp => UnarchivedBudget.For(sp.GetRequiredService<IOptions<ArchiveOptions>>().Value));
     }
 
     private static void AddValidatedOptions<T>(IServiceCollection services, IConfiguration config, string section) where T : class
@@ -158,12 +168,15 @@ public static class SiloApp
         var mqtt = app.Services.GetRequiredService<IOptions<MqttOptions>>().Value;
         var archive = app.Services.GetRequiredService<IOptions<ArchiveOptions>>().Value;
         var store = app.Services.GetRequiredService<IArchiveStore>();
+        var budget = app.Services.GetRequiredService<UnarchivedBudget>();
+        var deadLetters = app.Services.GetRequiredService<DeadLetterQueue>();
         logger.LogInformation(
-            "EvSwap silo started.\n  API:      {Urls} (OpenAPI /openapi/v1.json, UI /swagger, metrics /metrics)\n  MQTT:     {Mode} broker mqtt://{Host}:{Port}, topic {Topic}\n  Orleans:  cluster '{ClusterId}', silo port {SiloPort}, gateway port {GatewayPort}, advertised {Ip}\n  Archive:  {Archive}",
+            "EvSwap silo started.\n  API:      {Urls} (OpenAPI /openapi/v1.json, UI /swagger, metrics /metrics)\n  MQTT:     {Mode} broker mqtt://{Host}:{Port}, topic {Topic}\n  Orleans:  cluster '{ClusterId}', silo port {SiloPort}, gateway port {GatewayPort}, advertised {Ip}\n  Archive:  {Archive}\n  Memory:   at most {Unarchived} MiB unarchived telemetry (raw) and {Rejected} MiB of dead letters held, of {Available} MiB available",
             string.Join(", ", app.Urls),
             mqtt.Mode, mqtt.Host, mqtt.Port, TelemetryTopic.Filter,
             orleans.ClusterId, orleans.SiloPort, orleans.GatewayPort, orleans.AdvertisedAddress,
-            store switch { FileSystemArchiveStore fs => fs.Root, S3ArchiveStore s3 => "s3://" + s3.Bucket, _ => archive.Provider });
+            store switch { FileSystemArchiveStore fs => fs.Root, S3ArchiveStore s3 => "s3://" + s3.Bucket, _ => archive.Provider },
+            budget.LimitBytes >> 20, deadLetters.MaxBytes >> 20, UnarchivedBudget.AvailableMemoryBytes() >> 20);
     }
 }
 

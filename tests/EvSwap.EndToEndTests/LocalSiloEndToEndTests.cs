@@ -154,7 +154,7 @@ public class LocalSiloEndToEndTests
         Assert.Equal(HttpStatusCode.OK, (await silo.Http.GetAsync("/health/live")).StatusCode);
         var ready = await silo.GetJsonAsync("/health/ready");
         Assert.Equal("Healthy", ready.GetProperty("status").GetString());
-        Assert.Equal(["orleans", "mqtt", "archive"], ready.GetProperty("checks").EnumerateObject().Select(c => c.Name));
+        Assert.Equal(["orleans", "mqtt", "archive", "ingest-budget"], ready.GetProperty("checks").EnumerateObject().Select(c => c.Name));
 
         var openApi = await silo.GetJsonAsync("/openapi/v1.json");
         Assert.True(openApi.GetProperty("paths").TryGetProperty("/stations/{id}/telemetry", out _));
@@ -167,6 +167,8 @@ public class LocalSiloEndToEndTests
     [InlineData("--Mqtt:Port=70000", "Mqtt:Port must be 1-65535")]
     [InlineData("--Mqtt:Port=abc", "Mqtt:Port")]
     [InlineData("--Station:OfflineAfter=00:00:02", "Station:IndexRefreshInterval")]
+    [InlineData("--Archive:MaxUnarchivedBytesPerSilo=100", "Archive:MaxUnarchivedBytesPerSilo (100) must be at least Archive:MaxBatchBytes")]
+    [InlineData("--Archive:MaxRejectedBytesPerSilo=10", "Archive:MaxRejectedBytesPerSilo (10) must be at least")]
     public void A_misconfigured_silo_refuses_to_start_and_says_what_to_fix(string arg, string expected)
     {
         var ex = Assert.Throws<OptionsValidationException>(() => EvSwap.Silo.SiloApp.Build([arg]));
