@@ -38,6 +38,10 @@ public static class SiloApp
         validation.Bind<FleetOptions>(FleetOptions.Section);
         validation.Bind<ApiAuthOptions>(ApiAuthOptions.Section);
         validation.Bind<RateLimitOptions>(RateLimitOptions.Section);
+        var shutdown = new ShutdownBudget(
+            validation.Bind<SiloShutdownOptions>(SiloShutdownOptions.Section).ShutdownTimeout,
+            config[$"{MqttOptions.Section}:{nameof(MqttOptions.DrainTimeout)}"] is null ? null : mqtt.DrainTimeout);
+        validation.Check(shutdown);
         var backends = new BackendOptions
         {
             Clustering = config["Clustering:Provider"] ?? "Localhost",
@@ -53,7 +57,9 @@ public static class SiloApp
         validation.ThrowIfInvalid();
 
         var services = builder.Services;
-        services.Configure<HostOptions>(o => o.ShutdownTimeout = config.GetValue("Silo:ShutdownTimeout", TimeSpan.FromSeconds(60)));
+        services.AddSingleton(shutdown);
+        services.Configure<HostOptions>(o => o.ShutdownTimeout = shutdown.Host);
+        services.PostConfigure<MqttOptions>(o => o.DrainTimeout = shutdown.BridgeDrain);
         services.AddSingleton(TimeProvider.System);
         AddValidatedOptions<StationOptions>(services, config, StationOptions.Section);
         AddValidatedOptions<ArchiveOptions>(services, config, ArchiveOptions.Section);
@@ -77,6 +83,9 @@ public static class SiloApp
             {
                 silo.UseDynamoDBClustering(o => config.GetSection("DynamoDB").Bind(o));
             }
+
+            // Each grain's OnDeactivateAsync (its last archive write and state write) runs under this.
+            silo.Configure<global::Orleans.Configuration.GrainCollectionOptions>(o => o.DeactivationTimeout = shutdown.GrainFlush);
 
             silo.Configure<global::Orleans.Configuration.EndpointOptions>(o =>
             {
@@ -171,12 +180,13 @@ public static class SiloApp
         var budget = app.Services.GetRequiredService<UnarchivedBudget>();
         var deadLetters = app.Services.GetRequiredService<DeadLetterQueue>();
         logger.LogInformation(
-            "EvSwap silo started.\n  API:      {Urls} (OpenAPI /openapi/v1.json, UI /swagger, metrics /metrics)\n  MQTT:     {Mode} broker mqtt://{Host}:{Port}, topic {Topic}\n  Orleans:  cluster '{ClusterId}', silo port {SiloPort}, gateway port {GatewayPort}, advertised {Ip}\n  Archive:  {Archive}\n  Memory:   at most {Unarchived} MiB unarchived telemetry (raw) and {Rejected} MiB of dead letters held, of {Available} MiB available",
+            "EvSwap silo started.\n  API:      {Urls} (OpenAPI /openapi/v1.json, UI /swagger, metrics /metrics)\n  MQTT:     {Mode} broker mqtt://{Host}:{Port}, topic {Topic}\n  Orleans:  cluster '{ClusterId}', silo port {SiloPort}, gateway port {GatewayPort}, advertised {Ip}\n  Archive:  {Archive}\n  Memory:   at most {Unarchived} MiB unarchived telemetry (raw) and {Rejected} MiB of dead letters held, of {Available} MiB available\n  Shutdown: {Shutdown}",
             string.Join(", ", app.Urls),
             mqtt.Mode, mqtt.Host, mqtt.Port, TelemetryTopic.Filter,
             orleans.ClusterId, orleans.SiloPort, orleans.GatewayPort, orleans.AdvertisedAddress,
             store switch { FileSystemArchiveStore fs => fs.Root, S3ArchiveStore s3 => "s3://" + s3.Bucket, _ => archive.Provider },
-            budget.LimitBytes >> 20, deadLetters.MaxBytes >> 20, UnarchivedBudget.AvailableMemoryBytes() >> 20);
+            budget.LimitBytes >> 20, deadLetters.MaxBytes >> 20, UnarchivedBudget.AvailableMemoryBytes() >> 20,
+            app.Services.GetRequiredService<ShutdownBudget>());
     }
 }
 
