@@ -31,7 +31,22 @@ public sealed class ArchiveOptions : IValidatableObject
     /// </summary>
     public int MaxPendingBytes { get; set; } = 8 * 1024 * 1024;
 
+    /// <summary>
+    /// Upper bound of raw telemetry bytes all station grains of one silo hold unarchived. Past it the bridge refuses
+    /// messages without acknowledging them, so the broker (or, with the embedded broker, the publisher) keeps them, and
+    /// readiness reports Degraded. Unset: derived from the memory the process may use (<see cref="UnarchivedBudget"/>).
+    /// </summary>
+    public long? MaxUnarchivedBytesPerSilo { get; set; }
+
+    /// <summary>
+    /// Upper bound of rejected messages one silo holds for the dead-letter archive (payload bytes and reasons). Past it
+    /// invalid messages are refused without acknowledging, as above. Unset: 5 % of the memory the process may use.
+    /// </summary>
+    public long? MaxRejectedBytesPerSilo { get; set; }
+
     public static readonly string[] Providers = ["FileSystem", "S3"];
+
+    private const long MinRejectedBytesPerSilo = 1024;
 
     public IEnumerable<ValidationResult> Validate(ValidationContext validationContext)
     {
@@ -68,6 +83,16 @@ public sealed class ArchiveOptions : IValidatableObject
         if (MaxPendingBytes < MaxBatchBytes)
         {
             yield return new($"Archive:MaxPendingBytes ({MaxPendingBytes}) must be at least Archive:MaxBatchBytes ({MaxBatchBytes}).");
+        }
+
+        if (MaxUnarchivedBytesPerSilo < MaxBatchBytes)
+        {
+            yield return new($"Archive:MaxUnarchivedBytesPerSilo ({MaxUnarchivedBytesPerSilo}) must be at least Archive:MaxBatchBytes ({MaxBatchBytes}), or a batch could not fill; unset it to derive it from the container's memory.");
+        }
+
+        if (MaxRejectedBytesPerSilo < MinRejectedBytesPerSilo)
+        {
+            yield return new($"Archive:MaxRejectedBytesPerSilo ({MaxRejectedBytesPerSilo}) must be at least {MinRejectedBytesPerSilo}; unset it to derive it from the container's memory.");
         }
     }
 }

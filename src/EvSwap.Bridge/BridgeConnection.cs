@@ -7,21 +7,18 @@ namespace EvSwap.Bridge;
 
 /// <summary>
 /// One MQTT connection of the bridge, for as long as this silo holds the lease on its client id. Messages go through
-/// <see cref="StationLanes{T}"/> (in order per station, parallel across stations) and are acknowledged only after their
-/// effect is done.
+/// <see cref="IngestLanes"/> (in order per station, parallel across stations, a failing station parked aside) and are
+/// acknowledged only after their effect is done.
 /// </summary>
 internal sealed partial class BridgeConnection : IAsyncDisposable
 {
-    private const int Lanes = 32;
-
     private readonly IMqttClient _client;
     private readonly MqttClientOptions _clientOptions;
     private readonly string _filter;
     private readonly MqttOptions _options;
-    private readonly TelemetryIngestor _ingestor;
     private readonly BridgeMetrics _metrics;
     private readonly ILogger _logger;
-    private readonly StationLanes<Work> _lanes;
+    private readonly IngestLanes _lanes;
     private readonly SemaphoreSlim _inFlight;
     private readonly CancellationTokenSource _supervising = new();
     private readonly CancellationTokenSource _stopping = new();
@@ -46,7 +43,6 @@ internal sealed partial class BridgeConnection : IAsyncDisposable
         _takenOver = takenOver;
         _options = options;
         _clientOptions = clientOptions;
-        _ingestor = ingestor;
         _metrics = metrics;
         _logger = logger;
         _filter = TelemetryTopic.SubscriptionFilter(options.Mode == MqttMode.External ? options.SharedGroup : null);
@@ -69,7 +65,7 @@ internal sealed partial class BridgeConnection : IAsyncDisposable
             return Task.CompletedTask;
         };
 
-        _lanes = new StationLanes<Work>(Lanes, options.MaxInFlightPerConnection, HandleAsync);
+        _lanes = new IngestLanes($"Bridge connection {clientId}", options.MaxInFlightPerConnection, ingestor, metrics, logger, () => _inFlight.Release(), _abort.Token);
         _leaseRegistration = leaseValid.Register(() => _ = AbortAsync());
     }
 
@@ -126,14 +122,9 @@ internal sealed partial class BridgeConnection : IAsyncDisposable
 
         _accepting = false;
         await _stopping.CancelAsync();
-        try
+        if (!await _lanes.DrainAsync(timeout.Token))
         {
-            await _lanes.CompleteAsync().WaitAsync(timeout.Token);
-        }
-        catch (OperationCanceledException)
-        {
-            _logger.LogWarning("Bridge connection {ClientId}: drain timed out with {InFlight} messages in flight; the broker will redeliver them.", ClientId, _options.MaxInFlightPerConnection - _inFlight.CurrentCount);
-            await _abort.CancelAsync();
+            _logger.LogWarning("Bridge connection {ClientId}: the messages still in flight stay unacknowledged; the broker will redeliver them.", ClientId);
             clean = false;
         }
 
@@ -149,7 +140,7 @@ internal sealed partial class BridgeConnection : IAsyncDisposable
             }
         }
 
-        return clean && !_unacknowledged && _aborted is null;
+        return clean && !_unacknowledged && !_lanes.LeftUnacknowledged && _aborted is null;
     }
 
     /// <summary>
@@ -176,7 +167,8 @@ internal sealed partial class BridgeConnection : IAsyncDisposable
 
         // After an abort, a lane may still wait for a grain call; it finds its cancelled token, so the sources and the
         // semaphore are left to the collector rather than disposed under it.
-        await _lanes.CompleteAsync().WaitAsync(_options.DrainTimeout).ContinueWith(_ => { }, TaskScheduler.Default);
+        using var drainTimeout = new CancellationTokenSource(_options.DrainTimeout);
+        await _lanes.DrainAsync(drainTimeout.Token);
         _client.Dispose();
     }
 
@@ -258,37 +250,12 @@ internal sealed partial class BridgeConnection : IAsyncDisposable
             return;
         }
 
-        if (!_lanes.TryWrite(topic, new Work(topic, payload, e)))
+        if (!_lanes.TryWrite(topic, payload, e))
         {
+            // Only when draining: the lanes hold at most what the in-flight limit lets through.
             _unacknowledged = true;
             _inFlight.Release();
             _metrics.OnAcknowledged();
         }
     }
-
-    private async Task HandleAsync(Work work)
-    {
-        try
-        {
-            await _ingestor.ProcessAsync(work.Topic, work.Payload, _abort.Token);
-            await work.Args.AcknowledgeAsync(_abort.Token);
-        }
-        catch (OperationCanceledException) when (_abort.IsCancellationRequested)
-        {
-            // Shutting down past the drain timeout: not acknowledged, so the broker keeps it.
-            _unacknowledged = true;
-        }
-        catch (Exception ex)
-        {
-            _unacknowledged = true;
-            _logger.LogWarning(ex, "Bridge connection {ClientId}: could not acknowledge a message on {Topic}; the broker will redeliver it.", ClientId, work.Topic);
-        }
-        finally
-        {
-            _inFlight.Release();
-            _metrics.OnAcknowledged();
-        }
-    }
-
-    private sealed record Work(string Topic, byte[] Payload, MqttApplicationMessageReceivedEventArgs Args);
 }

@@ -1,5 +1,6 @@
 using System.Collections.Concurrent;
 using System.Diagnostics.Metrics;
+using EvSwap.Archive;
 using EvSwap.Contracts;
 
 namespace EvSwap.Bridge;
@@ -19,8 +20,10 @@ public sealed class BridgeMetrics
     private readonly Counter<long> _rearchived;
     private readonly Counter<long> _rejected;
     private readonly Counter<long> _reconnects;
+    private readonly Counter<long> _refused;
     private readonly Histogram<double> _lag;
     private readonly ConcurrentDictionary<RejectReason, long> _rejectedByReason = new();
+    private readonly ConcurrentDictionary<RefusalReason, long> _refusedByReason = new();
     private long _receivedTotal;
     private long _acceptedTotal;
     private long _duplicatesTotal;
@@ -30,7 +33,7 @@ public sealed class BridgeMetrics
     private long _inFlight;
     private long _connected;
 
-    public BridgeMetrics(IMeterFactory meterFactory)
+    public BridgeMetrics(IMeterFactory meterFactory, UnarchivedBudget budget, DeadLetterQueue deadLetters)
     {
         var meter = meterFactory.Create(MeterName);
         _received = meter.CreateCounter<long>("evswap.bridge.received", "{message}", "Messages received from the broker.");
@@ -41,6 +44,12 @@ public sealed class BridgeMetrics
         _rejected = meter.CreateCounter<long>("evswap.bridge.rejected", "{message}", "Messages that failed validation, by reason.");
         _reconnects = meter.CreateCounter<long>("evswap.bridge.reconnects", "{connection}", "Broker reconnects after a lost connection.");
         _lag = meter.CreateHistogram<double>("evswap.bridge.lag", "ms", "Receive time minus station time.");
+        _refused = meter.CreateCounter<long>("evswap.bridge.refused", "{attempt}",
+            "Ingest attempts refused without acknowledging, by reason (unarchived_budget, dead_letter_budget); each is retried, nothing is dropped.");
+        meter.CreateObservableGauge("evswap.bridge.unarchived_budget_use", () => budget.Use, "1",
+            "Unarchived bytes held by this silo's stations as a share of Archive:MaxUnarchivedBytesPerSilo; at 1 ingest refuses.");
+        meter.CreateObservableGauge("evswap.bridge.dead_letter_budget_use", () => deadLetters.Use, "1",
+            "Dead letters held for the archive as a share of Archive:MaxRejectedBytesPerSilo; at 1 invalid messages are refused.");
         meter.CreateObservableUpDownCounter("evswap.bridge.in_flight", () => Interlocked.Read(ref _inFlight), "{message}", "Messages received and not yet acknowledged.");
         meter.CreateObservableUpDownCounter("evswap.bridge.connected", () => Interlocked.Read(ref _connected), "{connection}", "Broker connections currently up; below Mqtt:Connections means a link is down.");
     }
@@ -56,6 +65,11 @@ public sealed class BridgeMetrics
     public long Rejected => _rejectedByReason.Values.Sum();
 
     public IReadOnlyDictionary<RejectReason, long> RejectedByReason => _rejectedByReason.ToDictionary();
+
+    /// <summary>Refused attempts by reason; one message refused and retried counts at every attempt.</summary>
+    public IReadOnlyDictionary<RefusalReason, long> RefusedByReason => _refusedByReason.ToDictionary();
+
+    public long Refused => _refusedByReason.Values.Sum();
 
     public void OnReceived()
     {
@@ -100,6 +114,12 @@ public sealed class BridgeMetrics
             _rejectedByReason.AddOrUpdate(reason, 1, (_, n) => n + 1);
             _rejected.Add(1, new KeyValuePair<string, object?>("reason", reason.ToString()));
         }
+    }
+
+    public void OnRefused(RefusalReason reason)
+    {
+        _refusedByReason.AddOrUpdate(reason, 1, (_, n) => n + 1);
+        _refused.Add(1, new KeyValuePair<string, object?>("reason", reason == RefusalReason.UnarchivedBudget ? "unarchived_budget" : "dead_letter_budget"));
     }
 
     public void OnConnected() => Interlocked.Increment(ref _connected);

@@ -1,3 +1,4 @@
+using EvSwap.Archive;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
@@ -15,6 +16,7 @@ public static class BridgeServiceCollectionExtensions
     {
         services.AddOptions<MqttOptions>().Bind(configuration.GetSection(MqttOptions.Section)).ValidateDataAnnotations().ValidateOnStart();
         services.AddSingleton(BridgeIdentity.From(identity));
+        services.TryAddSingleton(sp => UnarchivedBudget.For(sp.GetRequiredService<IOptions<ArchiveOptions>>().Value));
         services.AddSingleton<BridgeMetrics>();
         services.AddSingleton<TelemetryIngestor>();
         services.AddSingleton<DeadLetterQueue>();

@@ -1,4 +1,5 @@
 using System.Threading.Channels;
+using EvSwap.Archive;
 using EvSwap.Contracts;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
@@ -15,29 +16,27 @@ namespace EvSwap.Bridge;
 /// The broker acknowledges a publish once it sits in a lane, not once its grain applied it: MQTTnet handles one
 /// connection's packets one after another, so waiting for the grain would serialise each publisher. Nothing is lost
 /// by it that the embedded broker would have kept: its sessions live in this process's memory either way, and a
-/// drain finishes every queued message before the silo stops. Publishes that arrive after the drain began are not
-/// acknowledged (their connection is closed), so the station sends them again to the next silo it reaches.
+/// drain finishes every queued message before the silo stops. Publishes that arrive after the drain began, or while
+/// the silo is at <c>Archive:MaxUnarchivedBytesPerSilo</c>, are not acknowledged (their connection is closed), so the
+/// station keeps them and sends them again, to this silo once it has archived enough or to the next one it reaches.
 /// </remarks>
 public sealed class EmbeddedHandOff
 {
-    private const int Lanes = 32;
-
-    private readonly TelemetryIngestor _ingestor;
     private readonly BridgeMetrics _metrics;
     private readonly MqttOptions _options;
+    private readonly UnarchivedBudget _budget;
     private readonly ILogger _logger;
-    private readonly StationLanes<Delivery> _lanes;
-    private readonly CancellationTokenSource _abort = new();
+    private readonly IngestLanes _lanes;
     private volatile bool _accepting = true;
     private int _attached;
 
-    public EmbeddedHandOff(TelemetryIngestor ingestor, BridgeMetrics metrics, IOptions<MqttOptions> options, ILogger<EmbeddedHandOff> logger)
+    public EmbeddedHandOff(TelemetryIngestor ingestor, BridgeMetrics metrics, UnarchivedBudget budget, IOptions<MqttOptions> options, ILogger<EmbeddedHandOff> logger)
     {
-        _ingestor = ingestor;
+        _budget = budget;
         _metrics = metrics;
         _options = options.Value;
         _logger = logger;
-        _lanes = new StationLanes<Delivery>(Lanes, _options.MaxInFlightPerConnection, HandleAsync);
+        _lanes = new IngestLanes("Embedded broker hand-off", _options.MaxInFlightPerConnection, ingestor, metrics, logger);
     }
 
     /// <summary>True while the embedded broker is running and feeding this hand-off.</summary>
@@ -67,14 +66,10 @@ public sealed class EmbeddedHandOff
         _accepting = false;
         using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         timeout.CancelAfter(_options.DrainTimeout);
-        try
+        if (!await _lanes.DrainAsync(timeout.Token))
         {
-            await _lanes.CompleteAsync().WaitAsync(timeout.Token);
-        }
-        catch (OperationCanceledException)
-        {
-            _logger.LogError("Embedded broker hand-off: drain timed out after {Timeout} with {Pending} messages queued; they are lost.", _options.DrainTimeout, _lanes.Pending);
-            await _abort.CancelAsync();
+            // Acknowledged when queued, so unlike the external bridge's these have no broker to come back from.
+            _logger.LogError("Embedded broker hand-off: drain timed out after {Timeout}; the messages it still held are lost.", _options.DrainTimeout);
         }
     }
 
@@ -93,11 +88,20 @@ public sealed class EmbeddedHandOff
             return;
         }
 
+        if (_budget.IsExceeded)
+        {
+            // Queued messages already acknowledged wait in the lanes (the ingestor refuses them too, and retries);
+            // new ones stay with their publishers.
+            _metrics.OnRefused(RefusalReason.UnarchivedBudget);
+            Refuse(e);
+            return;
+        }
+
         var payload = PayloadCopy.ToPinnedArray(e.ApplicationMessage.Payload);
         _metrics.OnReceived();
         try
         {
-            await _lanes.WriteAsync(topic, new Delivery(topic, payload), e.CancellationToken);
+            await _lanes.WriteAsync(topic, payload, e.CancellationToken);
         }
         catch (Exception ex) when (ex is ChannelClosedException or OperationCanceledException)
         {
@@ -112,26 +116,4 @@ public sealed class EmbeddedHandOff
         e.ProcessPublish = false;
         e.CloseConnection = true;
     }
-
-    private async Task HandleAsync(Delivery delivery)
-    {
-        try
-        {
-            await _ingestor.ProcessAsync(delivery.Topic, delivery.Payload, _abort.Token);
-        }
-        catch (OperationCanceledException) when (_abort.IsCancellationRequested)
-        {
-            // Past the drain timeout; counted in the drain's log line.
-        }
-        catch (Exception ex)
-        {
-            _logger.LogError(ex, "Embedded broker hand-off: message on {Topic} failed unexpectedly.", delivery.Topic);
-        }
-        finally
-        {
-            _metrics.OnAcknowledged();
-        }
-    }
-
-    private sealed record Delivery(string Topic, byte[] Payload);
 }

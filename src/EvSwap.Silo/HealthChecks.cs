@@ -19,7 +19,11 @@ internal sealed class BrokerLinkHealthCheck(TelemetryBridge bridge) : IHealthChe
     }
 }
 
-internal sealed class ArchiveHealthCheck(IArchiveStore store) : IHealthCheck
+/// <summary>
+/// Ready only while the archive takes writes. The failure goes to the log, not into the answer: /health/ready is
+/// unauthenticated, and exception text names buckets, paths and endpoints.
+/// </summary>
+internal sealed class ArchiveHealthCheck(IArchiveStore store, ILogger<ArchiveHealthCheck> logger) : IHealthCheck
 {
     public async Task<HealthCheckResult> CheckHealthAsync(HealthCheckContext context, CancellationToken cancellationToken = default)
     {
@@ -30,7 +34,8 @@ internal sealed class ArchiveHealthCheck(IArchiveStore store) : IHealthCheck
         }
         catch (Exception ex)
         {
-            return HealthCheckResult.Unhealthy($"archive store {store.GetType().Name} unavailable", ex);
+            logger.LogWarning(ex, "Readiness: archive store {Store} unavailable.", store.GetType().Name);
+            return HealthCheckResult.Unhealthy($"archive store {store.GetType().Name} unavailable; see the silo log");
         }
     }
 }

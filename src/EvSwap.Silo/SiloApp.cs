@@ -5,6 +5,7 @@ using EvSwap.Bridge;
 using EvSwap.Bridge.DynamoDB;
 using EvSwap.Contracts;
 using EvSwap.Grains;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
 
 namespace EvSwap.Silo;
@@ -40,6 +41,10 @@ public static class SiloApp
         validation.Bind<FleetOptions>(FleetOptions.Section);
         validation.Bind<ApiAuthOptions>(ApiAuthOptions.Section);
         validation.Bind<RateLimitOptions>(RateLimitOptions.Section);
+        var shutdown = new ShutdownBudget(
+            validation.Bind<SiloShutdownOptions>(SiloShutdownOptions.Section).ShutdownTimeout,
+            config[$"{MqttOptions.Section}:{nameof(MqttOptions.DrainTimeout)}"] is null ? null : mqtt.DrainTimeout);
+        validation.Check(shutdown);
         var backends = new BackendOptions
         {
             Clustering = config["Clustering:Provider"] ?? "Localhost",
@@ -55,7 +60,9 @@ public static class SiloApp
         validation.ThrowIfInvalid();
 
         var services = builder.Services;
-        services.Configure<HostOptions>(o => o.ShutdownTimeout = config.GetValue("Silo:ShutdownTimeout", TimeSpan.FromSeconds(60)));
+        services.AddSingleton(shutdown);
+        services.Configure<HostOptions>(o => o.ShutdownTimeout = shutdown.Host);
+        services.PostConfigure<MqttOptions>(o => o.DrainTimeout = shutdown.BridgeDrain);
         services.AddSingleton(TimeProvider.System);
         AddValidatedOptions<StationOptions>(services, config, StationOptions.Section);
         AddValidatedOptions<ArchiveOptions>(services, config, ArchiveOptions.Section);
@@ -80,6 +87,9 @@ public static class SiloApp
                 silo.UseDynamoDBClustering(o => config.GetSection("DynamoDB").Bind(o));
             }
 
+            // Each grain's OnDeactivateAsync (its last archive write and state write) runs under this.
+            silo.Configure<global::Orleans.Configuration.GrainCollectionOptions>(o => o.DeactivationTimeout = shutdown.GrainFlush);
+
             silo.Configure<global::Orleans.Configuration.EndpointOptions>(o =>
             {
                 o.SiloPort = orleans.SiloPort;
@@ -96,6 +106,11 @@ public static class SiloApp
             // Failure detection as Orleans defines it (ProbeTimeout, IAmAliveTablePublishTimeout, ...). A task that replaces a
             // crashed one waits until the dead silo is voted out or has missed its I-am-alive writes; tests shorten that.
             silo.Services.Configure<global::Orleans.Configuration.ClusterMembershipOptions>(config.GetSection("Orleans:Membership"));
+            if (!backends.Clustering.Equals("Localhost", StringComparison.OrdinalIgnoreCase))
+            {
+                // A bridge may feed a station whose grain lives on another silo; that silo holds it to its own budget.
+                silo.AddIncomingGrainCallFilter<UnarchivedBudgetFilter>();
+            }
 
             if (backends.GrainStorage.Equals("Memory", StringComparison.OrdinalIgnoreCase))
             {
@@ -122,7 +137,8 @@ public static class SiloApp
             .AddCheck("process", () => Microsoft.Extensions.Diagnostics.HealthChecks.HealthCheckResult.Healthy(), [ApiServiceCollectionExtensions.LiveTag])
             .AddCheck<SiloHealthCheck>("orleans", tags: [ApiServiceCollectionExtensions.ReadyTag])
             .AddCheck<BrokerLinkHealthCheck>("mqtt", tags: [ApiServiceCollectionExtensions.ReadyTag])
-            .AddCheck<ArchiveHealthCheck>("archive", tags: [ApiServiceCollectionExtensions.ReadyTag]);
+            .AddCheck<ArchiveHealthCheck>("archive", tags: [ApiServiceCollectionExtensions.ReadyTag])
+            .AddCheck<IngestBudgetHealthCheck>("ingest-budget", tags: [ApiServiceCollectionExtensions.ReadyTag]);
 
         services.AddSingleton<StationMetrics>();
 
@@ -138,7 +154,8 @@ public static class SiloApp
     {
         if (archive.Provider.Equals("FileSystem", StringComparison.OrdinalIgnoreCase))
         {
-            services.AddSingleton<IArchiveStore>(new FileSystemArchiveStore(archive.Path));
+            // TryAdd: a host that brings its own store (a test putting the archive into an outage) keeps it.
+            services.TryAddSingleton<IArchiveStore>(new FileSystemArchiveStore(archive.Path));
         }
         else
         {
@@ -147,6 +164,7 @@ public static class SiloApp
 
         services.AddSingleton<TelemetryArchive>();
         services.AddSingleton<ArchiveProgress>();
+        services.AddSingleton(sp => UnarchivedBudget.For(sp.GetRequiredService<IOptions<ArchiveOptions>>().Value));
     }
 
     private static void AddValidatedOptions<T>(IServiceCollection services, IConfiguration config, string section) where T : class
@@ -161,12 +179,16 @@ public static class SiloApp
         var mqtt = app.Services.GetRequiredService<IOptions<MqttOptions>>().Value;
         var archive = app.Services.GetRequiredService<IOptions<ArchiveOptions>>().Value;
         var store = app.Services.GetRequiredService<IArchiveStore>();
+        var budget = app.Services.GetRequiredService<UnarchivedBudget>();
+        var deadLetters = app.Services.GetRequiredService<DeadLetterQueue>();
         logger.LogInformation(
-            "EvSwap silo started.\n  API:      {Urls} (OpenAPI /openapi/v1.json, UI /swagger, metrics /metrics)\n  MQTT:     {Mode} broker mqtt://{Host}:{Port}, topic {Topic}\n  Orleans:  cluster '{ClusterId}', silo port {SiloPort}, gateway port {GatewayPort}, advertised {Ip}\n  Archive:  {Archive}",
+            "EvSwap silo started.\n  API:      {Urls} (OpenAPI /openapi/v1.json, UI /swagger, metrics /metrics)\n  MQTT:     {Mode} broker mqtt://{Host}:{Port}, topic {Topic}\n  Orleans:  cluster '{ClusterId}', silo port {SiloPort}, gateway port {GatewayPort}, advertised {Ip}\n  Archive:  {Archive}\n  Memory:   at most {Unarchived} MiB unarchived telemetry (raw) and {Rejected} MiB of dead letters held, of {Available} MiB available\n  Shutdown: {Shutdown}",
             string.Join(", ", app.Urls),
             mqtt.Mode, mqtt.Host, mqtt.Port, TelemetryTopic.Filter,
             orleans.ClusterId, orleans.SiloPort, orleans.GatewayPort, orleans.AdvertisedAddress,
-            store switch { FileSystemArchiveStore fs => fs.Root, S3ArchiveStore s3 => "s3://" + s3.Bucket, _ => archive.Provider });
+            store switch { FileSystemArchiveStore fs => fs.Root, S3ArchiveStore s3 => "s3://" + s3.Bucket, _ => archive.Provider },
+            budget.LimitBytes >> 20, deadLetters.MaxBytes >> 20, UnarchivedBudget.AvailableMemoryBytes() >> 20,
+            app.Services.GetRequiredService<ShutdownBudget>());
     }
 }
 

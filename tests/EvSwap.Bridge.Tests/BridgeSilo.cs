@@ -28,6 +28,7 @@ public sealed class BridgeSilo : IAsyncDisposable
     }
 
     public HttpClient Http { get; }
+    public IServiceProvider Services => _app.Services;
     public BridgeMetrics Metrics => _app.Services.GetRequiredService<BridgeMetrics>();
     public TelemetryBridge Bridge => _app.Services.GetRequiredService<TelemetryBridge>();
     public IGrainFactory Grains => _app.Services.GetRequiredService<IGrainFactory>();
@@ -35,7 +36,11 @@ public sealed class BridgeSilo : IAsyncDisposable
     public static Task<BridgeSilo> StartAsync(Mosquitto broker, string archivePath, params string[] extraArgs) =>
         StartAsync(broker.Port, archivePath, extraArgs);
 
-    public static async Task<BridgeSilo> StartAsync(int brokerPort, string archivePath, params string[] extraArgs)
+    public static Task<BridgeSilo> StartAsync(int brokerPort, string archivePath, params string[] extraArgs) =>
+        StartAsync(brokerPort, archivePath, null, extraArgs);
+
+    /// <param name="configure">Runs on the host builder before the silo's own registrations (a test archive store).</param>
+    public static async Task<BridgeSilo> StartAsync(int brokerPort, string archivePath, Action<WebApplicationBuilder>? configure, params string[] extraArgs)
     {
         var apiPort = FreePort.Next();
         string[] args =
@@ -51,7 +56,7 @@ public sealed class BridgeSilo : IAsyncDisposable
             "--Logging:LogLevel:Default=Warning",
             .. extraArgs,
         ];
-        var app = EvSwap.Silo.SiloApp.Build(args);
+        var app = EvSwap.Silo.SiloApp.Build(args, configure);
         await app.StartAsync();
         var silo = new BridgeSilo(app, apiPort);
         await Eventually.GetAsync(async () => (await silo.Http.GetAsync("/health/ready")).IsSuccessStatusCode, ok => ok);

@@ -7,6 +7,7 @@ using EvSwap.Testing;
 using Microsoft.Extensions.DependencyInjection;
 using MQTTnet;
 using MQTTnet.Protocol;
+using Orleans;
 
 namespace EvSwap.EndToEndTests;
 
@@ -81,6 +82,45 @@ public class EmbeddedHandOffTests
             var counters = view.GetProperty("counters");
             Assert.Equal((perStation, 0L), (counters.GetProperty("messages").GetInt64(), counters.GetProperty("duplicates").GetInt64()));
         }
+    }
+
+    [Fact]
+    public async Task A_station_whose_grain_keeps_failing_holds_up_no_other_station_of_its_lane_and_is_applied_in_order_once_it_recovers()
+    {
+        var failing = new FailingStationFilter("stuck-1");
+        await using var silo = await LocalSilo.StartAsync(b => b.Services.AddSingleton<IIncomingGrainCallFilter>(failing));
+        var lane = FleetIndex.ShardOf(TelemetryTopic.For("stuck-1"), IngestLanes.LaneCount);
+        var mates = Enumerable.Range(0, 1000).Select(i => $"mate-{i}")
+            .Where(id => FleetIndex.ShardOf(TelemetryTopic.For(id), IngestLanes.LaneCount) == lane).Take(4).ToList();
+        using var publisher = await silo.ConnectPublisherAsync("stuck-publisher");
+        for (var seq = 1; seq <= 3; seq++)
+        {
+            // The stuck station first, so its lane meets its failure before every mate's message.
+            await LocalSilo.PublishAsync(publisher, TelemetryTopic.For("stuck-1"), Snapshot("stuck-1", seq));
+            foreach (var mate in mates)
+            {
+                await LocalSilo.PublishAsync(publisher, TelemetryTopic.For(mate), Snapshot(mate, seq));
+            }
+        }
+
+        foreach (var mate in mates)
+        {
+            var view = await Eventually.GetAsync(() => silo.GetJsonAsync($"/stations/{mate}"), v => v.GetProperty("seq").GetInt64() == 3);
+            Assert.Equal(3, view.GetProperty("counters").GetProperty("messages").GetInt64());
+        }
+
+        // Every mate is applied while the stuck station is still failing (and retried).
+        Assert.True(failing.Failed > 0);
+        Assert.Equal(System.Net.HttpStatusCode.NotFound, (await silo.Http.GetAsync("/stations/stuck-1")).StatusCode);
+
+        failing.Recover();
+        var stuck = await Eventually.GetAsync(() => silo.GetJsonAsync("/stations/stuck-1"), v => v.GetProperty("counters").GetProperty("messages").GetInt64() == 3);
+        Assert.Equal((3L, 3L, 0L), (stuck.GetProperty("seq").GetInt64(), stuck.GetProperty("counters").GetProperty("messages").GetInt64(), stuck.GetProperty("counters").GetProperty("duplicates").GetInt64()));
+
+        await silo.StopAsync();
+        var archived = await silo.ReadArchivedTelemetryAsync();
+        Assert.Equal([1L, 2L, 3L], archived.Where(m => m.Station == "stuck-1").Select(m => m.Seq).Order());
+        Assert.Equal(archived.Count, archived.Distinct().Count());
     }
 
     [Fact]

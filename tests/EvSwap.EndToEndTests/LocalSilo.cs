@@ -27,9 +27,9 @@ public sealed class LocalSilo : IAsyncDisposable
     public HttpClient Http { get; }
     public IServiceProvider Services => _app.Services;
 
-    public static Task<LocalSilo> StartAsync(params string[] extraArgs) => StartAsync(configure: null, extraArgs);
+    public static Task<LocalSilo> StartAsync(params string[] extraArgs) => StartAsync(null, extraArgs);
 
-    /// <summary>Starts a silo whose builder <paramref name="configure"/> may add to first (test exporters, probes).</summary>
+    /// <param name="configure">Runs on the host builder before the silo's own registrations (test grain call filters).</param>
     public static async Task<LocalSilo> StartAsync(Action<WebApplicationBuilder>? configure, params string[] extraArgs)
     {
         var archive = Path.Combine(Path.GetTempPath(), "evswap-e2e-" + Guid.NewGuid().ToString("N"));

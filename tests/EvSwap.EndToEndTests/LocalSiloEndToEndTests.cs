@@ -1,8 +1,11 @@
 using System.Net;
 using System.Text;
 using System.Text.Json;
+using EvSwap.Bridge;
 using EvSwap.Contracts;
 using EvSwap.Testing;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Options;
 
 namespace EvSwap.EndToEndTests;
@@ -154,7 +157,7 @@ public class LocalSiloEndToEndTests
         Assert.Equal(HttpStatusCode.OK, (await silo.Http.GetAsync("/health/live")).StatusCode);
         var ready = await silo.GetJsonAsync("/health/ready");
         Assert.Equal("Healthy", ready.GetProperty("status").GetString());
-        Assert.Equal(["orleans", "mqtt", "archive"], ready.GetProperty("checks").EnumerateObject().Select(c => c.Name));
+        Assert.Equal(["orleans", "mqtt", "archive", "ingest-budget"], ready.GetProperty("checks").EnumerateObject().Select(c => c.Name));
 
         var openApi = await silo.GetJsonAsync("/openapi/v1.json");
         Assert.True(openApi.GetProperty("paths").TryGetProperty("/stations/{id}/telemetry", out _));
@@ -167,9 +170,27 @@ public class LocalSiloEndToEndTests
     [InlineData("--Mqtt:Port=70000", "Mqtt:Port must be 1-65535")]
     [InlineData("--Mqtt:Port=abc", "Mqtt:Port")]
     [InlineData("--Station:OfflineAfter=00:00:02", "Station:IndexRefreshInterval")]
+    [InlineData("--Archive:MaxUnarchivedBytesPerSilo=100", "Archive:MaxUnarchivedBytesPerSilo (100) must be at least Archive:MaxBatchBytes")]
+    [InlineData("--Archive:MaxRejectedBytesPerSilo=10", "Archive:MaxRejectedBytesPerSilo (10) must be at least")]
+    [InlineData("--Silo:ShutdownTimeout=00:05:00", "Silo:ShutdownTimeout must be from 00:00:30 to 00:02:00")]
+    [InlineData("--Mqtt:DrainTimeout=00:01:50", "Mqtt:DrainTimeout (00:01:50) leaves station grains only")]
     public void A_misconfigured_silo_refuses_to_start_and_says_what_to_fix(string arg, string expected)
     {
         var ex = Assert.Throws<OptionsValidationException>(() => EvSwap.Silo.SiloApp.Build([arg]));
         Assert.Contains(ex.Failures, f => f.Contains(expected, StringComparison.Ordinal));
+    }
+
+    [Theory]
+    [InlineData(new string[0], 115, 30, 75)]
+    [InlineData(new[] { "--Silo:ShutdownTimeout=00:01:00" }, 55, 15, 30)]
+    [InlineData(new[] { "--Silo:ShutdownTimeout=00:01:00", "--Mqtt:DrainTimeout=00:00:05" }, 55, 5, 40)]
+    public async Task The_stop_timeout_is_split_between_the_host_the_bridge_drain_and_the_grain_flush(string[] args, int host, int drain, int flush)
+    {
+        await using var app = EvSwap.Silo.SiloApp.Build(args);
+        Assert.Equal(
+            (host, drain, flush),
+            ((int)app.Services.GetRequiredService<IOptions<HostOptions>>().Value.ShutdownTimeout.TotalSeconds,
+             (int)app.Services.GetRequiredService<IOptions<MqttOptions>>().Value.DrainTimeout.TotalSeconds,
+             (int)app.Services.GetRequiredService<IOptions<global::Orleans.Configuration.GrainCollectionOptions>>().Value.DeactivationTimeout.TotalSeconds));
     }
 }

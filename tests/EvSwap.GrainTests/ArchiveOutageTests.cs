@@ -18,6 +18,9 @@ public sealed class ArchiveOutageFixture : IAsyncLifetime
     public const int MaxBatchBytes = 1024;
     public const int MaxPendingBytes = 4096;
 
+    /// <summary>Above one station's bound, so only several stations together reach it.</summary>
+    public const int MaxUnarchivedBytesPerSilo = 6000;
+
     // Silo configurators are created by type, so the store is handed over through a static.
     internal static readonly SwitchableArchiveStore Store = new(new FileSystemArchiveStore(
         Path.Combine(Path.GetTempPath(), "evswap-grains-outage-" + Guid.NewGuid().ToString("N"))));
@@ -27,8 +30,12 @@ public sealed class ArchiveOutageFixture : IAsyncLifetime
     public IGrainFactory Grains => Cluster.GrainFactory;
 
     /// <summary>The meter factory of the silo, to tell its instruments from those of other clusters in this process.</summary>
-    public IMeterFactory SiloMeterFactory => Cluster.Primary is InProcessSiloHandle silo
-        ? silo.SiloHost.Services.GetRequiredService<IMeterFactory>()
+    public IMeterFactory SiloMeterFactory => SiloServices.GetRequiredService<IMeterFactory>();
+
+    public UnarchivedBudget SiloBudget => SiloServices.GetRequiredService<UnarchivedBudget>();
+
+    private IServiceProvider SiloServices => Cluster.Primary is InProcessSiloHandle silo
+        ? silo.SiloHost.Services
         : throw new InvalidOperationException("The test silo is expected to run in this process.");
 
     public async Task InitializeAsync()
@@ -58,7 +65,9 @@ public sealed class ArchiveOutageFixture : IAsyncLifetime
                 o.MaxBatchMessages = 100;
                 o.MaxBatchBytes = MaxBatchBytes;
                 o.MaxPendingBytes = MaxPendingBytes;
+                o.MaxUnarchivedBytesPerSilo = MaxUnarchivedBytesPerSilo;
             });
+            siloBuilder.AddIncomingGrainCallFilter<UnarchivedBudgetFilter>();
         }
     }
 }
@@ -196,6 +205,42 @@ public class ArchiveOutageTests(ArchiveOutageFixture fixture)
 
         Assert.Equal(0, metrics[StationMetrics.ArchiveBacklogName]);
         Assert.Equal(sent.Select(e => e.Message.Seq), await ArchivedSeqs(id));
+    }
+
+    [Fact]
+    public async Task Past_the_silo_budget_every_station_of_the_silo_is_refused_until_the_backlog_is_archived()
+    {
+        var (first, second, healthy) = (NewStation(), NewStation(), NewStation());
+        var budget = fixture.SiloBudget;
+        ArchiveOutageFixture.Store.Fail(first);
+        ArchiveOutageFixture.Store.Fail(second);
+
+        // Two stations in an outage, each below its own bound, together fill the silo's budget through their reports.
+        // Bounded: a few hundred bytes a message reach 6,000 within a few dozen.
+        for (var seq = 1; seq <= 100 && !budget.IsExceeded; seq++)
+        {
+            foreach (var id in new[] { first, second }.TakeWhile(_ => !budget.IsExceeded))
+            {
+                Assert.Equal(IngestOutcome.Accepted, await fixture.Grains.GetGrain<IStationGrain>(id).Ingest(ClusterFixture.Envelope(id, seq)));
+            }
+        }
+
+        Assert.True(budget.IsExceeded);
+
+        // A station whose archive works and which holds nothing is refused all the same: the bound is the silo's.
+        var grain = fixture.Grains.GetGrain<IStationGrain>(healthy);
+        var refusal = await Assert.ThrowsAsync<UnarchivedBudgetExceededException>(() => grain.Ingest(ClusterFixture.Envelope(healthy, 1)));
+        Assert.Contains("Archive:MaxUnarchivedBytesPerSilo", refusal.Message, StringComparison.Ordinal);
+
+        ArchiveOutageFixture.Store.Recover(first);
+        ArchiveOutageFixture.Store.Recover(second);
+        await fixture.Grains.GetGrain<IStationGrain>(first).Flush();
+        await fixture.Grains.GetGrain<IStationGrain>(second).Flush();
+        Assert.False(budget.IsExceeded);
+
+        Assert.Equal(IngestOutcome.Accepted, await grain.Ingest(ClusterFixture.Envelope(healthy, 1)));
+        await grain.Flush();
+        Assert.Equal([1L], await ArchivedSeqs(healthy));
     }
 
     private async Task<IReadOnlyList<BatchRef>> ListBatches(string id)

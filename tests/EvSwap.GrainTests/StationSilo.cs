@@ -16,6 +16,7 @@ internal static class StationSilo
         {
             services.AddSingleton(TimeProvider.System);
             services.AddMetrics();
+            services.AddSingleton(sp => UnarchivedBudget.For(sp.GetRequiredService<Microsoft.Extensions.Options.IOptions<ArchiveOptions>>().Value));
             services.AddSingleton<StationMetrics>();
             services.AddSingleton(store);
             services.AddSingleton<TelemetryArchive>();

@@ -74,6 +74,13 @@ public class DeploymentContractTests
     }
 
     [Fact]
+    public void The_silo_plans_its_shutdown_for_exactly_the_stop_timeout_ecs_gives_it()
+    {
+        var budget = (string)Silo["Environment"]!.AsArray().Single(e => (string?)e!["Name"] == "Silo__ShutdownTimeout")!["Value"]!;
+        Assert.Equal((int)Silo["StopTimeout"]!, TimeSpan.Parse(budget, System.Globalization.CultureInfo.InvariantCulture).TotalSeconds);
+    }
+
+    [Fact]
     public void Service_rolls_back_a_failed_deployment_and_scales_on_cpu_and_ingest_rate()
     {
         var t = Repo.Template("compute.yaml");

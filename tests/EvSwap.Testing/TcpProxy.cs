@@ -5,8 +5,9 @@ namespace EvSwap.Testing;
 
 /// <summary>
 /// A loopback TCP proxy. It can cut every connection through it and refuse new ones for a while (a network failure
-/// between one client and its server, while the server and its other clients carry on), and it can show each
-/// connection's client-to-server bytes to an observer (the benchmark counts HTTP requests that way).
+/// between one client and its server, while the server and its other clients carry on), hold back what the server
+/// sends (a slow store: see <see cref="Latency"/>), and show each connection's client-to-server bytes to an observer
+/// (the benchmark counts HTTP requests that way).
 /// </summary>
 public sealed class TcpProxy : IAsyncDisposable
 {
@@ -30,6 +31,9 @@ public sealed class TcpProxy : IAsyncDisposable
     }
 
     public int Port { get; }
+
+    /// <summary>Added before every chunk the server sends back, so each request through the proxy is answered this much later.</summary>
+    public TimeSpan Latency { get; set; }
 
     /// <summary>Drops every open connection; new ones are closed at once until <see cref="Restore"/>.</summary>
     public void Cut()
@@ -92,6 +96,21 @@ public sealed class TcpProxy : IAsyncDisposable
         }
     }
 
+    private async Task ForwardLateAsync(Stream from, Stream to)
+    {
+        var buffer = new byte[64 * 1024];
+        int n;
+        while ((n = await from.ReadAsync(buffer, _stop.Token)) > 0)
+        {
+            if (Latency > TimeSpan.Zero)
+            {
+                await Task.Delay(Latency, _stop.Token);
+            }
+
+            await to.WriteAsync(buffer.AsMemory(0, n), _stop.Token);
+        }
+    }
+
     private async Task PipeAsync(TcpClient inbound)
     {
         using var outbound = new TcpClient();
@@ -109,7 +128,7 @@ public sealed class TcpProxy : IAsyncDisposable
             using var a = inbound.GetStream();
             using var b = outbound.GetStream();
             var up = _observeConnection is { } observe ? ForwardAsync(a, b, observe()) : a.CopyToAsync(b, _stop.Token);
-            await Task.WhenAny(up, b.CopyToAsync(a, _stop.Token));
+            await Task.WhenAny(up, ForwardLateAsync(b, a));
         }
         catch (Exception)
         {

@@ -1,0 +1,132 @@
+using Microsoft.Extensions.Logging;
+using MQTTnet;
+
+namespace EvSwap.Bridge;
+
+/// <summary>
+/// The one ingest path of the embedded hand-off and of every external bridge connection: <see cref="StationLanes{T}"/>
+/// (per-station order, failing stations parked aside) in front of <see cref="TelemetryIngestor"/>, and
+/// acknowledge-after-apply: a broker delivery is acknowledged only once its message is finished, never when it was
+/// refused or failed. A message left unfinished at shutdown is left unacknowledged, so the broker redelivers it.
+/// </summary>
+internal sealed class IngestLanes : ILaneWork<LaneMessage>
+{
+    internal const int LaneCount = 32;
+
+    private readonly string _name;
+    private readonly TelemetryIngestor _ingestor;
+    private readonly BridgeMetrics _metrics;
+    private readonly ILogger _logger;
+    private readonly Action? _released;
+    private readonly StationLanes<LaneMessage> _lanes;
+    private readonly CancellationTokenSource _abort;
+    private volatile bool _leftUnacknowledged;
+
+    /// <param name="name">Who owns these lanes, for log lines.</param>
+    /// <param name="released">Called once per message when the lanes no longer hold it.</param>
+    /// <param name="abort">Cancelled when the owner must stop at once (its client id lease ended): nothing more is acknowledged.</param>
+    public IngestLanes(string name, int capacityPerLane, TelemetryIngestor ingestor, BridgeMetrics metrics, ILogger logger, Action? released = null, CancellationToken abort = default)
+    {
+        _abort = CancellationTokenSource.CreateLinkedTokenSource(abort);
+        _name = name;
+        _ingestor = ingestor;
+        _metrics = metrics;
+        _logger = logger;
+        _released = released;
+        _lanes = new StationLanes<LaneMessage>(LaneCount, capacityPerLane, this);
+    }
+
+    public int Pending => _lanes.Pending;
+
+    public int ParkedStations => _lanes.Parked;
+
+    /// <summary>True once a delivery was let go without its acknowledgement: the broker's session still holds it.</summary>
+    public bool LeftUnacknowledged => _leftUnacknowledged;
+
+    /// <summary>False when the station's lane is full or the lanes are draining; the caller still owns the message.</summary>
+    public bool TryWrite(string topic, byte[] payload, MqttApplicationMessageReceivedEventArgs? delivery) =>
+        _lanes.TryWrite(topic, new LaneMessage(topic, payload, _ingestor.Time.GetUtcNow(), delivery));
+
+    /// <summary>Waits while the station's lane is full; throws <see cref="System.Threading.Channels.ChannelClosedException"/> once draining.</summary>
+    public ValueTask WriteAsync(string topic, byte[] payload, CancellationToken cancellationToken) =>
+        _lanes.WriteAsync(topic, new LaneMessage(topic, payload, _ingestor.Time.GetUtcNow(), null), cancellationToken);
+
+    /// <summary>
+    /// Takes nothing new and finishes what the lanes hold, parked stations included. When <paramref name="timeout"/>
+    /// fires first, gives up on the rest (unacknowledged) and returns false.
+    /// </summary>
+    public async Task<bool> DrainAsync(CancellationToken timeout)
+    {
+        try
+        {
+            await _lanes.CompleteAsync().WaitAsync(timeout);
+            return true;
+        }
+        catch (OperationCanceledException)
+        {
+            _logger.LogWarning("{Name}: drain timed out with {Pending} messages held ({Parked} stations parked for retries).", _name, _lanes.Pending, _lanes.Parked);
+            await _abort.CancelAsync();
+            return false;
+        }
+    }
+
+    async Task<bool> ILaneWork<LaneMessage>.TryAsync(LaneMessage message)
+    {
+        try
+        {
+            if (!await _ingestor.TryProcessAsync(message.Topic, message.Payload, message.ReceivedAt, _abort.Token))
+            {
+                return false;
+            }
+        }
+        catch (OperationCanceledException) when (_abort.IsCancellationRequested)
+        {
+            // Past the drain timeout: finished with, unacknowledged, so the broker keeps it.
+            _leftUnacknowledged = true;
+            return true;
+        }
+
+        await AcknowledgeAsync(message);
+        return true;
+    }
+
+    async Task<bool> ILaneWork<LaneMessage>.RetryAsync(LaneMessage message)
+    {
+        try
+        {
+            await _ingestor.RetryAsync(message.Topic, message.Payload, message.ReceivedAt, _abort.Token);
+        }
+        catch (OperationCanceledException) when (_abort.IsCancellationRequested)
+        {
+            _leftUnacknowledged = true;
+            return false;
+        }
+
+        await AcknowledgeAsync(message);
+        return true;
+    }
+
+    void ILaneWork<LaneMessage>.Release(LaneMessage message)
+    {
+        _metrics.OnAcknowledged();
+        _released?.Invoke();
+    }
+
+    private async Task AcknowledgeAsync(LaneMessage message)
+    {
+        if (message.Delivery is not { } delivery)
+        {
+            return;
+        }
+
+        try
+        {
+            await delivery.AcknowledgeAsync(_abort.Token);
+        }
+        catch (Exception ex)
+        {
+            _leftUnacknowledged = true;
+            _logger.LogWarning(ex, "{Name}: could not acknowledge a message on {Topic}; the broker will redeliver it.", _name, message.Topic);
+        }
+    }
+}

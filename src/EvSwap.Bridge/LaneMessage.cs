@@ -1,0 +1,9 @@
+using MQTTnet;
+
+namespace EvSwap.Bridge;
+
+/// <summary>A received telemetry message on its way through the lanes.</summary>
+/// <param name="ReceivedAt">When the bridge took it from the broker; retries keep it, so lag and archive lines say when it arrived.</param>
+/// <param name="Delivery">External bridge: the broker delivery to acknowledge once the message is finished. Null for the
+/// embedded hand-off, whose broker acknowledged the publish when it was queued.</param>
+internal sealed record LaneMessage(string Topic, byte[] Payload, DateTimeOffset ReceivedAt, MqttApplicationMessageReceivedEventArgs? Delivery);
