@@ -1,4 +1,5 @@
 using EvSwap.Archive;
+using EvSwap.IngestLog;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
@@ -19,6 +20,11 @@ public static class BridgeServiceCollectionExtensions
         services.TryAddSingleton(sp => UnarchivedBudget.For(sp.GetRequiredService<IOptions<ArchiveOptions>>().Value));
         services.AddSingleton<BridgeMetrics>();
         services.AddSingleton<TelemetryIngestor>();
+
+        // A host without AddIngestLog (a test of the bridge alone) acknowledges without a log.
+        services.TryAddSingleton<IIngestLog, NoIngestLog>();
+        services.TryAddSingleton<InFlightReceipts>();
+        services.TryAddSingleton<IngestJournal>();
         services.AddSingleton<DeadLetterQueue>();
         services.AddSingleton<TelemetryBridge>();
 

@@ -99,13 +99,28 @@ public sealed class EmbeddedHandOff
 
         var payload = PayloadCopy.ToPinnedArray(e.ApplicationMessage.Payload);
         _metrics.OnReceived();
+        Task written;
         try
         {
-            await _lanes.WriteAsync(topic, payload, e.CancellationToken);
+            written = (await _lanes.WriteAsync(topic, payload, e.CancellationToken)).Written;
         }
         catch (Exception ex) when (ex is ChannelClosedException or OperationCanceledException)
         {
             _metrics.OnAcknowledged();
+            Refuse(e);
+            return;
+        }
+
+        try
+        {
+            // The PUBACK waits until the ingest log has the message in the kernel's hands: a killed silo replays it on its
+            // next start. Waiting for the fsync too would hold each publisher's connection for a disk flush per message
+            // (MQTTnet handles a connection's packets one after another); the fsync follows within one group commit.
+            await written;
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException)
+        {
+            _logger.LogWarning(ex, "Embedded broker hand-off: the ingest log did not take a message on {Topic}; it is not acknowledged.", topic);
             Refuse(e);
         }
     }

@@ -1,4 +1,5 @@
 using Microsoft.Extensions.Logging;
+using EvSwap.IngestLog;
 using MQTTnet;
 
 namespace EvSwap.Bridge;
@@ -44,12 +45,39 @@ internal sealed class IngestLanes : ILaneWork<LaneMessage>
     public bool LeftUnacknowledged => _leftUnacknowledged;
 
     /// <summary>False when the station's lane is full or the lanes are draining; the caller still owns the message.</summary>
-    public bool TryWrite(string topic, byte[] payload, MqttApplicationMessageReceivedEventArgs? delivery) =>
-        _lanes.TryWrite(topic, new LaneMessage(topic, payload, _ingestor.Time.GetUtcNow(), delivery));
+    public bool TryWrite(string topic, byte[] payload, MqttApplicationMessageReceivedEventArgs? delivery)
+    {
+        var receivedAt = _ingestor.Time.GetUtcNow();
+        var log = _ingestor.Journal.Record(topic, payload, receivedAt);
+        if (_lanes.TryWrite(topic, new LaneMessage(topic, payload, receivedAt, delivery, log)))
+        {
+            return true;
+        }
 
-    /// <summary>Waits while the station's lane is full; throws <see cref="System.Threading.Channels.ChannelClosedException"/> once draining.</summary>
-    public ValueTask WriteAsync(string topic, byte[] payload, CancellationToken cancellationToken) =>
-        _lanes.WriteAsync(topic, new LaneMessage(topic, payload, _ingestor.Time.GetUtcNow(), null), cancellationToken);
+        // Logged but not taken: unacknowledged, the broker sends it again, and a replay of the copy is a duplicate.
+        _ingestor.Journal.Done(receivedAt);
+        return false;
+    }
+
+    /// <summary>
+    /// Waits while the station's lane is full; throws <see cref="System.Threading.Channels.ChannelClosedException"/> once
+    /// draining. Returns the message's append to the ingest log, which the caller awaits before acknowledging.
+    /// </summary>
+    public async ValueTask<LogAppend> WriteAsync(string topic, byte[] payload, CancellationToken cancellationToken)
+    {
+        var receivedAt = _ingestor.Time.GetUtcNow();
+        var log = _ingestor.Journal.Record(topic, payload, receivedAt);
+        try
+        {
+            await _lanes.WriteAsync(topic, new LaneMessage(topic, payload, receivedAt, null, log), cancellationToken);
+            return log;
+        }
+        catch
+        {
+            _ingestor.Journal.Done(receivedAt);
+            throw;
+        }
+    }
 
     /// <summary>
     /// Takes nothing new and finishes what the lanes hold, parked stations included. When <paramref name="timeout"/>
@@ -108,6 +136,7 @@ internal sealed class IngestLanes : ILaneWork<LaneMessage>
 
     void ILaneWork<LaneMessage>.Release(LaneMessage message)
     {
+        _ingestor.Journal.Done(message.ReceivedAt);
         _metrics.OnAcknowledged();
         _released?.Invoke();
     }
@@ -121,6 +150,9 @@ internal sealed class IngestLanes : ILaneWork<LaneMessage>
 
         try
         {
+            // Applying did not wait for the log; the acknowledgement does, so the broker lets go only of what a crash
+            // cannot lose.
+            await message.Log.WaitDurableAsync();
             await delivery.AcknowledgeAsync(_abort.Token);
         }
         catch (Exception ex)

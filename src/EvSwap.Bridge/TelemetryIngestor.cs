@@ -42,6 +42,7 @@ public sealed class TelemetryIngestor
         GrainInterfaceTypeToGrainTypeResolver grainTypes,
         DeadLetterQueue deadLetters,
         UnarchivedBudget budget,
+        IngestJournal journal,
         BridgeMetrics metrics,
         TimeProvider time,
         ILogger<TelemetryIngestor> logger)
@@ -49,6 +50,7 @@ public sealed class TelemetryIngestor
         _grains = grains;
         _deadLetters = deadLetters;
         _budget = budget;
+        Journal = journal;
         _metrics = metrics;
         _time = time;
         _logger = logger;
@@ -78,6 +80,8 @@ public sealed class TelemetryIngestor
     }
 
     internal TimeProvider Time => _time;
+
+    internal IngestJournal Journal { get; }
 
     /// <summary>
     /// One attempt. True when the message is finished with (applied, a duplicate, or rejected and dead-lettered) and may

@@ -38,6 +38,7 @@ public static class SiloApp
         var mqtt = validation.Bind<MqttOptions>(MqttOptions.Section);
         var archive = validation.Bind<ArchiveOptions>(ArchiveOptions.Section);
         validation.Bind<StationOptions>(StationOptions.Section);
+        validation.Bind<EvSwap.IngestLog.IngestLogOptions>(EvSwap.IngestLog.IngestLogOptions.Section);
         validation.Bind<FleetOptions>(FleetOptions.Section);
         validation.Bind<ApiAuthOptions>(ApiAuthOptions.Section);
         validation.Bind<RateLimitOptions>(RateLimitOptions.Section);
@@ -69,6 +70,11 @@ public static class SiloApp
         AddValidatedOptions<FleetOptions>(services, config, FleetOptions.Section);
 
         services.AddArchive(archive, config);
+
+        // Before Orleans, so it closes after the grains flushed. A local silo keeps one name across restarts, so it finds
+        // the log it left; in a cluster each silo's log is its own.
+        var localhost = backends.Clustering.Equals("Localhost", StringComparison.OrdinalIgnoreCase);
+        services.AddIngestLog(config, localhost ? orleans.ClusterId : $"{orleans.AdvertisedAddress}-{orleans.SiloPort}");
 
         builder.UseOrleans(silo =>
         {
