@@ -25,6 +25,7 @@ public sealed class FileSystemIngestLog(string directory, IngestLogOptions optio
     private long _nextNumber;
     private Task _writer = Task.CompletedTask;
     private Task _syncer = Task.CompletedTask;
+    private FileStream? _ownership;
 
     public string Directory => directory;
 
@@ -42,6 +43,17 @@ public sealed class FileSystemIngestLog(string directory, IngestLogOptions optio
     public Task<IReadOnlyList<string>> OpenAsync(CancellationToken cancellationToken)
     {
         System.IO.Directory.CreateDirectory(directory);
+        try
+        {
+            // Two silos appending to one folder would replay and remove each other's records.
+            _ownership = new FileStream(Path.Combine(directory, ".lock"), FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.None);
+        }
+        catch (IOException ex)
+        {
+            throw new InvalidOperationException(
+                $"The ingest log folder {directory} is in use by another silo. Give each silo its own IngestLog:Path (or stop the other one).", ex);
+        }
+
         var left = System.IO.Directory.GetFiles(directory, "*" + Extension).Order(StringComparer.Ordinal).ToList();
         lock (_lock)
         {
@@ -103,6 +115,7 @@ public sealed class FileSystemIngestLog(string directory, IngestLogOptions optio
         _appends.Writer.TryComplete();
         await _writer;
         await _syncer;
+        _ownership?.Dispose();
         if (removeAll)
         {
             lock (_lock)
@@ -131,7 +144,22 @@ public sealed class FileSystemIngestLog(string directory, IngestLogOptions optio
                     group.Add(pending);
                 }
 
-                var segment = CurrentSegment();
+                Segment segment;
+                try
+                {
+                    segment = CurrentSegment();
+                }
+                catch (Exception ex)
+                {
+                    logger.LogError(ex, "Ingest log: no segment to write {Count} records to; they are not acknowledged.", group.Count);
+                    foreach (var pending in group)
+                    {
+                        pending.Written.TrySetException(ex);
+                    }
+
+                    continue;
+                }
+
                 buffer.ResetWrittenCount();
                 var newest = segment.Newest;
                 foreach (var pending in group)

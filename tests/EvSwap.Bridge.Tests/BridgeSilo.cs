@@ -53,6 +53,7 @@ public sealed class BridgeSilo : IAsyncDisposable
             $"--Orleans:SiloPort={FreePort.Next()}",
             $"--Orleans:GatewayPort={FreePort.Next()}",
             $"--Archive:Path={archivePath}",
+            $"--IngestLog:Path={archivePath}-log",
             "--Logging:LogLevel:Default=Warning",
             .. extraArgs,
         ];

@@ -67,6 +67,7 @@ public sealed class TaskReplacementTests : IAsyncLifetime
         "DynamoDB:CreateIfNotExists=true",
         $"DynamoDB:ClientIdLeaseTableName={_leaseTable}",
         $"Archive:Path={Path.Combine(_dir, "archive")}",
+        $"IngestLog:Path={Path.Combine(_dir, "log")}",
         "Logging:LogLevel:Default=Warning",
         "Logging:LogLevel:EvSwap.Bridge=Information",
     ];

@@ -42,6 +42,7 @@ public sealed class LocalSilo : IAsyncDisposable
             $"--Orleans:SiloPort={FreePort.Next()}",
             $"--Orleans:GatewayPort={FreePort.Next()}",
             $"--Archive:Path={archive}",
+            $"--IngestLog:Path={archive}-log",
             "--Logging:LogLevel:Default=Warning",
             .. extraArgs,
         ];

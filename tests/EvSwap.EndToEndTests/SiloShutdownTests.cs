@@ -25,7 +25,7 @@ public class SiloShutdownTests(ITestOutputHelper testOutput)
         var (process, output) = StartSilo(
             $"--urls=http://127.0.0.1:{apiPort}", $"--Mqtt:Port={mqttPort}",
             $"--Orleans:SiloPort={siloPort}", $"--Orleans:GatewayPort={FreePort.Next()}", $"--Orleans:ClusterId={cluster}",
-            $"--Archive:Path={archive}", "--Clustering:Provider=DynamoDB", "--GrainStorage:Provider=DynamoDB",
+            $"--Archive:Path={archive}", $"--IngestLog:Path={archive}-log", "--Clustering:Provider=DynamoDB", "--GrainStorage:Provider=DynamoDB",
             $"--DynamoDB:ServiceUrl={dynamo}", "--DynamoDB:Region=us-east-1", "--DynamoDB:CreateIfNotExists=true");
         try
         {

@@ -20,6 +20,7 @@ public class SimulatorVerifyEndToEndTests
             $"--Orleans:SiloPort={FreePort.Next()}",
             $"--Orleans:GatewayPort={FreePort.Next()}",
             $"--Archive:Path={archive}",
+            $"--IngestLog:Path={archive}-log",
             "--Logging:LogLevel:Default=Warning",
             .. extraArgs,
         ]);

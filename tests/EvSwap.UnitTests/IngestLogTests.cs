@@ -113,6 +113,18 @@ public sealed class IngestLogTests : IDisposable
     }
 
     [Fact]
+    public async Task A_second_log_on_the_same_folder_is_refused_with_what_to_fix()
+    {
+        var first = NewLog();
+        await first.OpenAsync(CancellationToken.None);
+
+        var refused = await Assert.ThrowsAsync<InvalidOperationException>(() => NewLog().OpenAsync(CancellationToken.None));
+
+        Assert.Contains("IngestLog:Path", refused.Message, StringComparison.Ordinal);
+        await first.CloseAsync(removeAll: true);
+    }
+
+    [Fact]
     public async Task A_clean_stop_with_everything_archived_leaves_no_log_behind()
     {
         var log = NewLog();
