@@ -16,6 +16,7 @@ public sealed class LocalJwtIssuer : IDisposable
     public string[] SiloArgs =>
     [
         "--Auth:Mode=Jwt",
+        "--Dashboard:Enabled=true",
         $"--Auth:Issuer={Issuer}",
         $"--Auth:Audience={ClientId}",
         $"--Auth:SigningKeyPem={_key.ExportSubjectPublicKeyInfoPem()}",

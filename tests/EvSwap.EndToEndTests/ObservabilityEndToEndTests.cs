@@ -123,9 +123,9 @@ public sealed class ObservabilityEndToEndTests
     }
 
     [Fact]
-    public async Task The_local_profile_serves_the_dashboard_and_exports_orleans_meters_beside_evswaps()
+    public async Task The_local_profile_serves_the_dashboard_when_enabled_and_exports_orleans_meters_beside_evswaps()
     {
-        await using var silo = await LocalSilo.StartAsync();
+        await using var silo = await LocalSilo.StartAsync("--Dashboard:Enabled=true");
         using var client = await silo.ConnectPublisherAsync("metrics-publisher");
         await LocalSilo.PublishAsync(client, TelemetryTopic.For("metrics-01"), Snapshot("metrics-01", 1));
         await Eventually.GetAsync(() => silo.Http.GetAsync("/stations/metrics-01"), r => r.IsSuccessStatusCode);
