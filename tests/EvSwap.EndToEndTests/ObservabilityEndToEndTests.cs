@@ -147,7 +147,7 @@ public sealed class ObservabilityEndToEndTests
     [InlineData("--Dashboard:Path=/metrics", "Dashboard:Path '/metrics' overlaps an API path")]
     public void A_misconfigured_telemetry_or_dashboard_section_stops_the_start_and_says_what_to_fix(string arg, string expected)
     {
-        var ex = Assert.Throws<Microsoft.Extensions.Options.OptionsValidationException>(() => SiloApp.Build([arg]));
+        var ex = Assert.Throws<Microsoft.Extensions.Options.OptionsValidationException>(() => SiloApp.Build([arg, "--Dashboard:Enabled=true"]));
         Assert.Contains(ex.Failures, f => f.Contains(expected, StringComparison.Ordinal));
     }
 
