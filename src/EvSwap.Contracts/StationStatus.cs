@@ -1,0 +1,8 @@
+namespace EvSwap.Contracts;
+
+public enum StationStatus
+{
+    Online,
+    Offline,
+    Alerting,
+}

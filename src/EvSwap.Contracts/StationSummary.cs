@@ -1,0 +1,12 @@
+namespace EvSwap.Contracts;
+
+/// <summary>What a station grain tells its fleet index shard; online and offline are derived when read.</summary>
+[GenerateSerializer, Immutable]
+public sealed record StationSummary(
+    [property: Id(0)] string StationId,
+    [property: Id(1)] DateTimeOffset LastSeen,
+    [property: Id(2)] IReadOnlyDictionary<string, int> SlotCounts,
+    [property: Id(3)] int AvailableCharged,
+    [property: Id(4)] IReadOnlyList<Alert> Alerts,
+    [property: Id(5)] long Boot,
+    [property: Id(6)] long Seq);
