@@ -18,13 +18,12 @@ public sealed class FileSystemIngestLog(string directory, IngestLogOptions optio
     private const int MaxGroup = 2048;
 
     private readonly Channel<Pending> _appends = Channel.CreateUnbounded<Pending>(new UnboundedChannelOptions { SingleReader = true });
-    private readonly Channel<SyncRequest> _syncs = Channel.CreateUnbounded<SyncRequest>(new UnboundedChannelOptions { SingleReader = true, SingleWriter = true });
+    private readonly SegmentSyncer _syncer = new(time, logger, metrics);
     private readonly Lock _lock = new();
     private readonly List<Segment> _closed = [];
     private Segment? _open;
     private long _nextNumber;
     private Task _writer = Task.CompletedTask;
-    private Task _syncer = Task.CompletedTask;
     private FileStream? _ownership;
 
     public string Directory => directory;
@@ -66,7 +65,7 @@ public sealed class FileSystemIngestLog(string directory, IngestLogOptions optio
 
         _nextNumber = left.Count == 0 ? 1 : long.Parse(Path.GetFileNameWithoutExtension(left[^1]), CultureInfo.InvariantCulture) + 1;
         _writer = Task.Run(WriteLoopAsync, CancellationToken.None);
-        _syncer = Task.Run(SyncLoopAsync, CancellationToken.None);
+        _syncer.Start();
         return Task.FromResult<IReadOnlyList<string>>(left);
     }
 
@@ -114,7 +113,7 @@ public sealed class FileSystemIngestLog(string directory, IngestLogOptions optio
     {
         _appends.Writer.TryComplete();
         await _writer;
-        await _syncer;
+        await _syncer.CompleteAsync();
         _ownership?.Dispose();
         if (removeAll)
         {
@@ -195,7 +194,7 @@ public sealed class FileSystemIngestLog(string directory, IngestLogOptions optio
                 }
 
                 var durable = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
-                _syncs.Writer.TryWrite(new SyncRequest(segment.Handle!, durable, Close: false, group[0].AppendedAt, group.Count));
+                _syncer.Sync(segment.Handle!, durable, group[0].AppendedAt, group.Count);
                 foreach (var pending in group)
                 {
                     pending.Written.TrySetResult(durable.Task);
@@ -209,12 +208,10 @@ public sealed class FileSystemIngestLog(string directory, IngestLogOptions optio
                 if (_open is { } last)
                 {
                     _closed.Add(last with { Handle = null });
-                    _syncs.Writer.TryWrite(new SyncRequest(last.Handle!, null, Close: true, 0, 0));
+                    _syncer.Close(last.Handle!);
                     _open = null;
                 }
             }
-
-            _syncs.Writer.TryComplete();
         }
     }
 
@@ -228,7 +225,7 @@ public sealed class FileSystemIngestLog(string directory, IngestLogOptions optio
             {
                 // The syncer closes the handle after fsyncing every group already written to it.
                 _closed.Add(open with { Handle = null });
-                _syncs.Writer.TryWrite(new SyncRequest(open.Handle!, null, Close: true, 0, 0));
+                _syncer.Close(open.Handle!);
                 _open = null;
             }
 
@@ -243,57 +240,7 @@ public sealed class FileSystemIngestLog(string directory, IngestLogOptions optio
         }
     }
 
-    private async Task SyncLoopAsync()
-    {
-        var requests = new List<SyncRequest>();
-        while (await _syncs.Reader.WaitToReadAsync())
-        {
-            requests.Clear();
-            while (_syncs.Reader.TryRead(out var request))
-            {
-                requests.Add(request);
-            }
-
-            Exception? failure = null;
-            foreach (var handle in requests.Select(r => r.Handle).Distinct())
-            {
-                try
-                {
-                    RandomAccess.FlushToDisk(handle);
-                }
-                catch (Exception ex)
-                {
-                    failure = ex;
-                    logger.LogError(ex, "Ingest log: fsync failed; the records of this group are not acknowledged as durable.");
-                }
-            }
-
-            foreach (var request in requests)
-            {
-                if (failure is null)
-                {
-                    request.Durable?.TrySetResult();
-                    if (request.Records > 0)
-                    {
-                        metrics?.Committed(time.GetElapsedTime(request.OldestAppendedAt), request.Records);
-                    }
-                }
-                else
-                {
-                    request.Durable?.TrySetException(failure);
-                }
-
-                if (request.Close)
-                {
-                    request.Handle.Dispose();
-                }
-            }
-        }
-    }
-
     private sealed record Pending(LogRecord Record, TaskCompletionSource<Task> Written, long AppendedAt);
-
-    private sealed record SyncRequest(SafeFileHandle Handle, TaskCompletionSource? Durable, bool Close, long OldestAppendedAt, int Records);
 
     /// <param name="Handle">The open segment's handle; null in the list of closed segments.</param>
     /// <param name="Newest">The latest receive time in it; MaxValue for a segment an earlier run left, until it is replayed.</param>
