@@ -13,7 +13,9 @@ namespace EvSwap.Bridge;
 /// </summary>
 public sealed class IngestLogService(
     IIngestLog log,
-    TelemetryIngestor ingestor,
+    IngestLogReplay replay,
+    ClusterArchiveHorizon horizon,
+    IngestLogIdentity identity,
     ArchiveProgress progress,
     InFlightReceipts inFlight,
     IngestLogMetrics metrics,
@@ -21,12 +23,10 @@ public sealed class IngestLogService(
     TimeProvider time,
     ILogger<IngestLogService> logger) : IHostedService
 {
-    private static readonly TimeSpan RetentionInterval = TimeSpan.FromSeconds(30);
-    private const int ReplayParallelism = 64;
-
     private readonly CancellationTokenSource _stopping = new();
     private Task _background = Task.CompletedTask;
     private volatile bool _replayed;
+    private DateTimeOffset _clusterHorizon = DateTimeOffset.MinValue;
 
     /// <summary>True once what an earlier run left has been handed to the stations.</summary>
     public bool Replayed => _replayed;
@@ -40,6 +40,9 @@ public sealed class IngestLogService(
         // Grains answer only once the silo is up, which is after this service started.
         var started = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
         lifetime.ApplicationStarted.Register(() => started.TrySetResult());
+
+        // Replay and retention call grains, which stop before this service does.
+        lifetime.ApplicationStopping.Register(() => _stopping.Cancel());
         _background = Task.Run(async () =>
         {
             await started.Task.WaitAsync(_stopping.Token);
@@ -60,16 +63,24 @@ public sealed class IngestLogService(
         }
 
         // By now the bridge drained and every grain deactivated: a station that could not archive still reports its
-        // oldest message, and then the log stays for the next start to replay.
-        var clean = _replayed && progress.OldestUnarchived() is null && inFlight.Oldest() is null;
-        await log.CloseAsync(removeAll: clean);
-        if (clean)
+        // oldest message. A single silo then holds everything its log holds; in a cluster the other silos' stations may
+        // still hold messages this silo received, so what the cluster had not archived at the last report stays, for a
+        // survivor to adopt.
+        var ownArchived = _replayed && progress.OldestUnarchived() is null && inFlight.IsIdle;
+        var alone = identity.IsSingleSilo || horizon.LiveLogs().All(n => n == identity.Own);
+        var removeBefore = ownArchived && alone ? DateTimeOffset.MaxValue : _clusterHorizon;
+        await log.CloseAsync(removeBefore, stoppedCleanly: ownArchived);
+        if (log.RetainedBytes == 0)
         {
             logger.LogInformation("Ingest log: every accepted message is archived; no log is left behind.");
         }
+        else if (ownArchived)
+        {
+            logger.LogInformation("Ingest log: kept {Bytes} bytes that other silos' stations had not archived at the last report; a survivor adopts them.", log.RetainedBytes);
+        }
         else
         {
-            logger.LogWarning("Ingest log: kept ({Bytes} bytes) because {Stations} stations hold unarchived messages; the next start replays it.",
+            logger.LogWarning("Ingest log: kept ({Bytes} bytes) because {Stations} stations hold unarchived messages; they are replayed by the next start or a survivor.",
                 log.RetainedBytes, progress.StationsWithUnarchived);
         }
     }
@@ -85,16 +96,7 @@ public sealed class IngestLogService(
                     path, contents.UnreadableBytes, contents.Records.Count);
             }
 
-            // A station's records in their order, stations in parallel: what the lanes do for live traffic.
-            var byStation = contents.Records.GroupBy(r => r.Topic, StringComparer.Ordinal);
-            await Parallel.ForEachAsync(byStation, new ParallelOptions { MaxDegreeOfParallelism = ReplayParallelism, CancellationToken = cancellationToken },
-                async (station, ct) =>
-                {
-                    foreach (var record in station)
-                    {
-                        await ingestor.RetryAsync(record.Topic, record.Payload, record.ReceivedAt, ct);
-                    }
-                });
+            await replay.ReplayAsync(contents.Records, adopt: false, cancellationToken);
 
             var newest = contents.Records.Count == 0 ? DateTimeOffset.MinValue : contents.Records.Max(r => r.ReceivedAt);
             log.MarkReplayed(path, newest);
@@ -107,18 +109,31 @@ public sealed class IngestLogService(
 
     private async Task RetainAsync(CancellationToken cancellationToken)
     {
-        using var timer = new PeriodicTimer(RetentionInterval, time);
+        using var timer = new PeriodicTimer(ClusterArchiveHorizon.ReportInterval, time);
         while (await timer.WaitForNextTickAsync(cancellationToken))
         {
-            var horizon = Earliest(time.GetUtcNow(), progress.OldestUnarchived(), inFlight.Oldest());
-            var removed = log.RemoveSegmentsBefore(horizon);
+            DateTimeOffset? cluster;
+            try
+            {
+                cluster = await horizon.ReportAsync();
+            }
+            catch (Exception ex) when (ex is not OperationCanceledException)
+            {
+                logger.LogDebug(ex, "Ingest log: the archive horizon could not be reported; segments are kept until the next report.");
+                continue;
+            }
+
+            if (cluster is not { } at)
+            {
+                continue;
+            }
+
+            _clusterHorizon = at;
+            var removed = log.RemoveSegmentsBefore(at);
             if (removed > 0)
             {
-                logger.LogDebug("Ingest log: removed {Count} segments archived before {Horizon:O}.", removed, horizon);
+                logger.LogDebug("Ingest log: removed {Count} segments archived before {Horizon:O}.", removed, at);
             }
         }
     }
-
-    private static DateTimeOffset Earliest(DateTimeOffset now, DateTimeOffset? a, DateTimeOffset? b) =>
-        new[] { now, a ?? now, b ?? now }.Min();
 }

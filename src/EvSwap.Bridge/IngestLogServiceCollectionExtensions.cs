@@ -13,9 +13,12 @@ public static class IngestLogServiceCollectionExtensions
     /// The ingest log chosen by <c>IngestLog:Provider</c> and the service that replays and retires it. Call before
     /// Orleans is added: hosted services stop in reverse order, so the log closes only after the grains flushed.
     /// </summary>
-    /// <param name="logName">This silo's folder in the log: the same name after a restart, so the silo finds what it left.</param>
-    public static IServiceCollection AddIngestLog(this IServiceCollection services, IConfiguration configuration, string logName)
+    /// <param name="identity">Which log is this silo's and which is each member's (see <see cref="IngestLogIdentity"/>).</param>
+    public static IServiceCollection AddIngestLog(this IServiceCollection services, IConfiguration configuration, Func<IServiceProvider, IngestLogIdentity> identity)
     {
+        services.AddSingleton(identity);
+        services.AddSingleton<ClusterArchiveHorizon>();
+        services.AddSingleton<IngestLogReplay>();
         services.AddOptions<IngestLogOptions>().Bind(configuration.GetSection(IngestLogOptions.Section)).ValidateDataAnnotations().ValidateOnStart();
         services.TryAddSingleton(TimeProvider.System);
         services.AddSingleton<IngestLogMetrics>();
@@ -25,12 +28,13 @@ public static class IngestLogServiceCollectionExtensions
             return options.Provider switch
             {
                 IngestLogProvider.None => new NoIngestLog(),
-                _ => new FileSystemIngestLog(Path.Combine(Path.GetFullPath(options.Path), logName), options, sp.GetRequiredService<TimeProvider>(),
+                _ => new FileSystemIngestLog(Path.Combine(Path.GetFullPath(options.Path), sp.GetRequiredService<IngestLogIdentity>().Own), options, sp.GetRequiredService<TimeProvider>(),
                     sp.GetRequiredService<ILogger<FileSystemIngestLog>>(), sp.GetRequiredService<IngestLogMetrics>()),
             };
         });
         services.AddSingleton<IngestLogService>();
         services.AddHostedService(sp => sp.GetRequiredService<IngestLogService>());
+        services.AddHostedService<PeerLogService>();
         return services;
     }
 }

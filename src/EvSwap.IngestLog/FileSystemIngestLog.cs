@@ -14,7 +14,9 @@ namespace EvSwap.IngestLog;
 /// </summary>
 public sealed class FileSystemIngestLog(string directory, IngestLogOptions options, TimeProvider time, ILogger<FileSystemIngestLog> logger, IngestLogMetrics? metrics = null) : IIngestLog
 {
-    private const string Extension = ".seg";
+    internal const string Extension = ".seg";
+    internal const string LockFile = ".lock";
+    internal const string CleanStopMarker = ".stopped-cleanly";
     private const int MaxGroup = 2048;
 
     private readonly Channel<Pending> _appends = Channel.CreateUnbounded<Pending>(new UnboundedChannelOptions { SingleReader = true });
@@ -45,7 +47,7 @@ public sealed class FileSystemIngestLog(string directory, IngestLogOptions optio
         try
         {
             // Two silos appending to one folder would replay and remove each other's records.
-            _ownership = new FileStream(Path.Combine(directory, ".lock"), FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.None);
+            _ownership = new FileStream(Path.Combine(directory, LockFile), FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.None);
         }
         catch (IOException ex)
         {
@@ -53,6 +55,7 @@ public sealed class FileSystemIngestLog(string directory, IngestLogOptions optio
                 $"The ingest log folder {directory} is in use by another silo. Give each silo its own IngestLog:Path (or stop the other one).", ex);
         }
 
+        File.Delete(Path.Combine(directory, CleanStopMarker));
         var left = System.IO.Directory.GetFiles(directory, "*" + Extension).Order(StringComparer.Ordinal).ToList();
         lock (_lock)
         {
@@ -109,24 +112,71 @@ public sealed class FileSystemIngestLog(string directory, IngestLogOptions optio
         return removable.Count;
     }
 
-    public async Task CloseAsync(bool removeAll)
+    public IReadOnlyList<string> RetainedSegments()
+    {
+        lock (_lock)
+        {
+            return [.. _closed.Select(s => s.Path).Concat(_open is { } open ? [open.Path] : [])];
+        }
+    }
+
+    public Task<LogSegmentContents> ReadSegmentAsync(string segment, CancellationToken cancellationToken) => LogSegmentReader.ReadAsync(segment, cancellationToken);
+
+    public Task<IReadOnlyList<string>> ListPeerLogsAsync(CancellationToken cancellationToken)
+    {
+        var root = Path.GetDirectoryName(directory)!;
+        var own = Path.GetFileName(directory);
+        IReadOnlyList<string> peers = System.IO.Directory.Exists(root)
+            ? [.. System.IO.Directory.GetDirectories(root).Select(Path.GetFileName).Where(n => n != own).Order(StringComparer.Ordinal)!]
+            : [];
+        return Task.FromResult(peers);
+    }
+
+    public Task<PeerLogTakeover> TryTakeOverAsync(string name, CancellationToken cancellationToken)
+    {
+        var peer = Path.Combine(Path.GetDirectoryName(directory)!, name);
+        FileStream ownership;
+        try
+        {
+            // Open, never create: a folder another survivor replayed and removed is not brought back.
+            ownership = new FileStream(Path.Combine(peer, LockFile), FileMode.Open, FileAccess.ReadWrite, FileShare.None);
+        }
+        catch (Exception ex) when (ex is FileNotFoundException or DirectoryNotFoundException)
+        {
+            return Task.FromResult(new PeerLogTakeover(PeerLogState.Gone));
+        }
+        catch (IOException)
+        {
+            return Task.FromResult(new PeerLogTakeover(PeerLogState.Held));
+        }
+
+        var segments = System.IO.Directory.GetFiles(peer, "*" + Extension).Order(StringComparer.Ordinal).ToList();
+        var clean = File.Exists(Path.Combine(peer, CleanStopMarker));
+        return Task.FromResult(new PeerLogTakeover(PeerLogState.Taken, new FileSystemPeerLog(peer, ownership, segments, clean)));
+    }
+
+    public async Task CloseAsync(DateTimeOffset removeBefore, bool stoppedCleanly)
     {
         _appends.Writer.TryComplete();
         await _writer;
         await _syncer.CompleteAsync();
-        _ownership?.Dispose();
-        if (removeAll)
+        RemoveSegmentsBefore(removeBefore);
+        bool empty;
+        lock (_lock)
         {
-            lock (_lock)
-            {
-                foreach (var segment in _closed)
-                {
-                    File.Delete(segment.Path);
-                }
-
-                _closed.Clear();
-            }
+            empty = _closed.Count == 0;
         }
+
+        if (empty)
+        {
+            System.IO.Directory.Delete(directory, recursive: true);
+        }
+        else if (stoppedCleanly)
+        {
+            File.WriteAllText(Path.Combine(directory, CleanStopMarker), time.GetUtcNow().ToString("O"));
+        }
+
+        _ownership?.Dispose();
     }
 
     private async Task WriteLoopAsync()

@@ -12,7 +12,13 @@ public static class LogSegmentReader
     /// </summary>
     public static async Task<LogSegmentContents> ReadAsync(string path, CancellationToken cancellationToken)
     {
-        var bytes = await File.ReadAllBytesAsync(path, cancellationToken);
+        // The segment being written may be read too (its own silo replays it when a peer died): share with the writer.
+        byte[] bytes;
+        await using (var file = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete, 1 << 16, useAsync: true))
+        {
+            bytes = new byte[file.Length];
+            await file.ReadExactlyAsync(bytes, cancellationToken);
+        }
         var records = new List<LogRecord>();
         var offset = 0;
         while (offset < bytes.Length)

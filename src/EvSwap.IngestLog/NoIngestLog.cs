@@ -15,5 +15,14 @@ public sealed class NoIngestLog : IIngestLog
 
     public int RemoveSegmentsBefore(DateTimeOffset horizon) => 0;
 
-    public Task CloseAsync(bool removeAll) => Task.CompletedTask;
+    public Task CloseAsync(DateTimeOffset removeBefore, bool stoppedCleanly) => Task.CompletedTask;
+
+    public IReadOnlyList<string> RetainedSegments() => [];
+
+    public Task<LogSegmentContents> ReadSegmentAsync(string segment, CancellationToken cancellationToken) =>
+        throw new InvalidOperationException("IngestLog:Provider=None keeps no segments.");
+
+    public Task<IReadOnlyList<string>> ListPeerLogsAsync(CancellationToken cancellationToken) => Task.FromResult<IReadOnlyList<string>>([]);
+
+    public Task<PeerLogTakeover> TryTakeOverAsync(string name, CancellationToken cancellationToken) => Task.FromResult(new PeerLogTakeover(PeerLogState.Gone));
 }

@@ -74,7 +74,9 @@ public static class SiloApp
         // Before Orleans, so it closes after the grains flushed. A local silo keeps one name across restarts, so it finds
         // the log it left; in a cluster each silo's log is its own.
         var localhost = backends.Clustering.Equals("Localhost", StringComparison.OrdinalIgnoreCase);
-        services.AddIngestLog(config, localhost ? orleans.ClusterId : $"{orleans.AdvertisedAddress}-{orleans.SiloPort}");
+        services.AddIngestLog(config, localhost
+            ? _ => IngestLogIdentity.SingleSilo(orleans.ClusterId)
+            : sp => IngestLogIdentity.InCluster(sp.GetRequiredService<global::Orleans.Runtime.ILocalSiloDetails>().SiloAddress));
 
         builder.UseOrleans(silo =>
         {

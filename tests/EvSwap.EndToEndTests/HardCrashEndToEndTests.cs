@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using System.Text.Json;
 using EvSwap.Contracts;
 using EvSwap.Testing;
@@ -9,7 +8,7 @@ namespace EvSwap.EndToEndTests;
 public class HardCrashEndToEndTests
 {
     private const int Stations = 30;
-    private const int Messages = 20;
+    internal const int Messages = 20;
 
     [Fact]
     public async Task Every_acknowledged_message_survives_sigkill_and_is_archived_once_with_its_swap_counted_once_after_restart()
@@ -66,7 +65,7 @@ public class HardCrashEndToEndTests
     }
 
     /// <summary>Every message published at QoS 1 and acknowledged by the broker; every fifth carries a swap.</summary>
-    private static async Task PublishAllAsync(int mqttPort, IReadOnlyList<string> ids)
+    internal static async Task PublishAllAsync(int mqttPort, IReadOnlyList<string> ids)
     {
         using var client = new MQTTnet.MqttClientFactory().CreateMqttClient();
         await client.ConnectAsync(new MQTTnet.MqttClientOptionsBuilder().WithTcpServer("127.0.0.1", mqttPort).WithClientId("crash-publisher").Build());
@@ -85,99 +84,5 @@ public class HardCrashEndToEndTests
         }
 
         await client.DisconnectAsync(new MQTTnet.MqttClientDisconnectOptions());
-    }
-
-    /// <summary>The silo host in a process of its own, local profile, with the archive and the log where the test says.</summary>
-    private sealed class SiloProcess : IAsyncDisposable
-    {
-        private readonly System.Text.StringBuilder _output = new();
-
-        private SiloProcess(Process process, int apiPort, int mqttPort)
-        {
-            Process = process;
-            MqttPort = mqttPort;
-            Http = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{apiPort}") };
-        }
-
-        public Process Process { get; }
-
-        public int MqttPort { get; }
-
-        public HttpClient Http { get; }
-
-        public string Output
-        {
-            get
-            {
-                lock (_output)
-                {
-                    return _output.ToString();
-                }
-            }
-        }
-
-        public static async Task<SiloProcess> StartAsync(string archive, string log)
-        {
-            var (apiPort, mqttPort) = (FreePort.Next(), FreePort.Next());
-            var start = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true };
-            foreach (var arg in new[]
-            {
-                Path.Combine(AppContext.BaseDirectory, "EvSwap.Silo.dll"),
-                $"--urls=http://127.0.0.1:{apiPort}", $"--Mqtt:Port={mqttPort}",
-                $"--Orleans:SiloPort={FreePort.Next()}", $"--Orleans:GatewayPort={FreePort.Next()}",
-                $"--Archive:Path={archive}", $"--IngestLog:Path={log}",
-            })
-            {
-                start.ArgumentList.Add(arg);
-            }
-
-            var silo = new SiloProcess(Process.Start(start)!, apiPort, mqttPort);
-            silo.Process.OutputDataReceived += (_, e) => silo.Append(e.Data);
-            silo.Process.ErrorDataReceived += (_, e) => silo.Append(e.Data);
-            silo.Process.BeginOutputReadLine();
-            silo.Process.BeginErrorReadLine();
-            var ready = await Eventually.GetAsync(async () => (await silo.Http.GetAsync("/health/ready")).IsSuccessStatusCode, ok => ok, TimeSpan.FromSeconds(60));
-            Assert.True(ready, "silo never became ready:\n" + silo.Output);
-            return silo;
-        }
-
-        public async Task<JsonElement> WaitForSeqAsync(string id, long seq)
-        {
-            var view = await Eventually.GetAsync(
-                async () => (await Http.GetAsync($"/stations/{id}")) is { IsSuccessStatusCode: true } r ? JsonDocument.Parse(await r.Content.ReadAsStringAsync()).RootElement : default,
-                v => v.ValueKind == JsonValueKind.Object && v.GetProperty("seq").GetInt64() == seq,
-                TimeSpan.FromSeconds(60));
-            Assert.True(view.ValueKind == JsonValueKind.Object && view.GetProperty("seq").GetInt64() == seq, $"{id} never reached seq {seq}:\n{Output}");
-            return view;
-        }
-
-        /// <summary>SIGTERM, as ECS stops a task; true when it exited cleanly.</summary>
-        public async Task<bool> StopAsync()
-        {
-            Signals.Terminate(Process.Id);
-            var exited = await Task.Run(() => Process.WaitForExit(TimeSpan.FromSeconds(90)));
-            Process.WaitForExit();
-            return exited && Process.ExitCode == 0;
-        }
-
-        public ValueTask DisposeAsync()
-        {
-            if (!Process.HasExited)
-            {
-                Process.Kill(entireProcessTree: true);
-            }
-
-            Http.Dispose();
-            Process.Dispose();
-            return ValueTask.CompletedTask;
-        }
-
-        private void Append(string? line)
-        {
-            lock (_output)
-            {
-                _output.AppendLine(line);
-            }
-        }
     }
 }

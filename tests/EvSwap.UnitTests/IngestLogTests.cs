@@ -42,7 +42,7 @@ public sealed class IngestLogTests : IDisposable
         Assert.Empty(await log.OpenAsync(CancellationToken.None));
         var appends = Enumerable.Range(0, 500).Select(i => log.Append(Record(i, _time.GetUtcNow()))).ToList();
         await Task.WhenAll(appends.Select(a => a.WaitDurableAsync()));
-        await log.CloseAsync(removeAll: false);
+        await log.CloseAsync(DateTimeOffset.MinValue, stoppedCleanly: false);
 
         var left = await NewLog().OpenAsync(CancellationToken.None);
 
@@ -59,7 +59,7 @@ public sealed class IngestLogTests : IDisposable
         var log = NewLog();
         await log.OpenAsync(CancellationToken.None);
         await Task.WhenAll(Enumerable.Range(0, 10).Select(i => log.Append(Record(i, _time.GetUtcNow())).WaitDurableAsync()));
-        await log.CloseAsync(removeAll: false);
+        await log.CloseAsync(DateTimeOffset.MinValue, stoppedCleanly: false);
         var path = Directory.GetFiles(_root, "*.seg").Single();
         var whole = new FileInfo(path).Length;
         using (var file = File.Open(path, FileMode.Open))
@@ -79,7 +79,7 @@ public sealed class IngestLogTests : IDisposable
         var log = NewLog();
         await log.OpenAsync(CancellationToken.None);
         await Task.WhenAll(Enumerable.Range(0, 3).Select(i => log.Append(Record(i, _time.GetUtcNow())).WaitDurableAsync()));
-        await log.CloseAsync(removeAll: false);
+        await log.CloseAsync(DateTimeOffset.MinValue, stoppedCleanly: false);
         var path = Directory.GetFiles(_root, "*.seg").Single();
         var bytes = await File.ReadAllBytesAsync(path);
         var second = LogRecordCodec.EncodedLength(Record(0, _time.GetUtcNow()));
@@ -108,7 +108,7 @@ public sealed class IngestLogTests : IDisposable
         Assert.Equal(0, log.RemoveSegmentsBefore(first));
         Assert.Equal(1, log.RemoveSegmentsBefore(second));
         Assert.Equal(1, log.RemoveSegmentsBefore(_time.GetUtcNow().AddHours(1)));
-        await log.CloseAsync(removeAll: false);
+        await log.CloseAsync(DateTimeOffset.MinValue, stoppedCleanly: false);
         Assert.Equal([3], (await ReadAll()).Select(r => (int)(r.Payload[5] - '0')));
     }
 
@@ -121,7 +121,7 @@ public sealed class IngestLogTests : IDisposable
         var refused = await Assert.ThrowsAsync<InvalidOperationException>(() => NewLog().OpenAsync(CancellationToken.None));
 
         Assert.Contains("IngestLog:Path", refused.Message, StringComparison.Ordinal);
-        await first.CloseAsync(removeAll: true);
+        await first.CloseAsync(DateTimeOffset.MaxValue, stoppedCleanly: true);
     }
 
     [Fact]
@@ -131,9 +131,9 @@ public sealed class IngestLogTests : IDisposable
         await log.OpenAsync(CancellationToken.None);
         await log.Append(Record(1, _time.GetUtcNow())).WaitDurableAsync();
 
-        await log.CloseAsync(removeAll: true);
+        await log.CloseAsync(DateTimeOffset.MaxValue, stoppedCleanly: true);
 
-        Assert.Empty(Directory.GetFiles(_root, "*.seg"));
+        Assert.False(Directory.Exists(_root));
         Assert.Empty(await NewLog().OpenAsync(CancellationToken.None));
     }
 }
