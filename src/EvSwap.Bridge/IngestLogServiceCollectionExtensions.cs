@@ -17,17 +17,20 @@ public static class IngestLogServiceCollectionExtensions
     public static IServiceCollection AddIngestLog(this IServiceCollection services, IConfiguration configuration, Func<IServiceProvider, IngestLogIdentity> identity)
     {
         services.AddSingleton(identity);
+        services.AddSingleton(sp => new IngestLogName(sp.GetRequiredService<IngestLogIdentity>().Own));
         services.AddSingleton<ClusterArchiveHorizon>();
         services.AddSingleton<IngestLogReplay>();
         services.AddOptions<IngestLogOptions>().Bind(configuration.GetSection(IngestLogOptions.Section)).ValidateDataAnnotations().ValidateOnStart();
         services.TryAddSingleton(TimeProvider.System);
         services.AddSingleton<IngestLogMetrics>();
-        services.AddSingleton<IIngestLog>(sp =>
+        // TryAdd: a backend in a project of its own (AddS3IngestLog) registered first is kept.
+        services.TryAddSingleton<IIngestLog>(sp =>
         {
             var options = sp.GetRequiredService<IOptions<IngestLogOptions>>().Value;
             return options.Provider switch
             {
                 IngestLogProvider.None => new NoIngestLog(),
+                IngestLogProvider.S3 => throw new InvalidOperationException("IngestLog:Provider=S3 needs AddS3IngestLog() before AddIngestLog()."),
                 _ => new FileSystemIngestLog(Path.Combine(Path.GetFullPath(options.Path), sp.GetRequiredService<IngestLogIdentity>().Own), options, sp.GetRequiredService<TimeProvider>(),
                     sp.GetRequiredService<ILogger<FileSystemIngestLog>>(), sp.GetRequiredService<IngestLogMetrics>()),
             };

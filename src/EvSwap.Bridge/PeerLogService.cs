@@ -134,6 +134,7 @@ public sealed class PeerLogService(
         await using (var peer = takeover.Log!)
         {
             crashed = peer.Segments.Count > 0 && !peer.StoppedCleanly;
+            metrics.ReplayStarted(peer.Segments.Count);
             var records = 0;
             foreach (var segment in peer.Segments)
             {

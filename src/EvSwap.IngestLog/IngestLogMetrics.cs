@@ -12,6 +12,8 @@ public sealed class IngestLogMetrics
     private readonly Histogram<double> _commitLatency;
     private readonly Counter<long> _replayed;
     private readonly Counter<long> _unreadableBytes;
+    private readonly Counter<long> _requests;
+    private long _requestCount;
     private long _replayPending;
 
     public IngestLogMetrics(IMeterFactory meterFactory)
@@ -20,6 +22,7 @@ public sealed class IngestLogMetrics
         _commitLatency = meter.CreateHistogram<double>(CommitLatencyName, "ms", "From append to fsync of a record's group: what the log adds before an acknowledgement.");
         _replayed = meter.CreateCounter<long>(ReplayedName, "{message}", "Records of an earlier run's log handed to the ingest path again.");
         _unreadableBytes = meter.CreateCounter<long>("evswap.log.unreadable_bytes", "By", "Bytes at the end of a replayed segment that failed their checksum or were cut short (a crash mid-write).");
+        _requests = meter.CreateCounter<long>("evswap.log.requests", "{request}", "Writes to the log's store (S3 PUTs for the S3 log): the log's cost per message.");
         meter.CreateObservableUpDownCounter("evswap.log.replay_pending", () => Interlocked.Read(ref _replayPending), "{segment}",
             "Segments of an earlier run not replayed yet; above zero for long means a replay that does not finish.");
     }
@@ -33,6 +36,15 @@ public sealed class IngestLogMetrics
         {
             _commitLatency.Record(latency.TotalMilliseconds);
         }
+    }
+
+    /// <summary>Store writes so far, for the benchmark's requests-per-message figure.</summary>
+    public long Requests => Interlocked.Read(ref _requestCount);
+
+    public void Requested()
+    {
+        Interlocked.Increment(ref _requestCount);
+        _requests.Add(1);
     }
 
     public void ReplayStarted(int segments) => Interlocked.Add(ref _replayPending, segments);

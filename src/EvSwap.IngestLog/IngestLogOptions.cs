@@ -7,6 +7,9 @@ public enum IngestLogProvider
     /// <summary>Segment files under <see cref="IngestLogOptions.Path"/>, fsynced with group commit.</summary>
     FileSystem,
 
+    /// <summary>One S3 object per commit window under <c>ingest-log/{silo}/</c> in the <c>S3:Bucket</c>; what a cluster on AWS uses.</summary>
+    S3,
+
     /// <summary>No log: a message is acknowledged once applied, and a hard crash loses the unarchived buffers.</summary>
     None,
 }
@@ -29,6 +32,15 @@ public sealed class IngestLogOptions : IValidatableObject
     /// </summary>
     public TimeSpan SegmentAge { get; set; } = TimeSpan.FromMinutes(1);
 
+    /// <summary>
+    /// The S3 log's group commit: records received within this window go into one object, and their acknowledgements
+    /// wait for its PUT. Longer means fewer PUTs (cheaper) and later acknowledgements.
+    /// </summary>
+    public TimeSpan CommitInterval { get; set; } = TimeSpan.FromMilliseconds(500);
+
+    /// <summary>An S3 log object is written before the window ends once it holds this many bytes.</summary>
+    public int MaxObjectBytes { get; set; } = 8 << 20;
+
     public IEnumerable<ValidationResult> Validate(ValidationContext validationContext)
     {
         if (Provider == IngestLogProvider.FileSystem && string.IsNullOrWhiteSpace(Path))
@@ -39,6 +51,16 @@ public sealed class IngestLogOptions : IValidatableObject
         if (SegmentBytes < 64 << 10)
         {
             yield return new($"IngestLog:SegmentBytes must be at least 65536 (is {SegmentBytes}).");
+        }
+
+        if (CommitInterval <= TimeSpan.Zero || CommitInterval > TimeSpan.FromSeconds(10))
+        {
+            yield return new($"IngestLog:CommitInterval must be between 00:00:00.001 and 00:00:10 (is {CommitInterval}): acknowledgements wait for it.");
+        }
+
+        if (MaxObjectBytes < 64 << 10)
+        {
+            yield return new($"IngestLog:MaxObjectBytes must be at least 65536 (is {MaxObjectBytes}).");
         }
 
         if (SegmentAge <= TimeSpan.Zero)

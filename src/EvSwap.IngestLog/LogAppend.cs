@@ -11,7 +11,8 @@ public readonly struct LogAppend
 
     private readonly Task<Task>? _written;
 
-    internal LogAppend(Task<Task> written) => _written = written;
+    /// <param name="written">Completes when the record is written, with the task that completes when it is durable (for log backends).</param>
+    public LogAppend(Task<Task> written) => _written = written;
 
     /// <summary>An append to no log: complete at once.</summary>
     public static LogAppend None => new(Done);

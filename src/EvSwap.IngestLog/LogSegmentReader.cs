@@ -19,6 +19,12 @@ public static class LogSegmentReader
             bytes = new byte[file.Length];
             await file.ReadExactlyAsync(bytes, cancellationToken);
         }
+        return Decode(path, bytes);
+    }
+
+    /// <summary>The valid records of a segment's bytes, up to the first that is cut short or fails its checksum.</summary>
+    public static LogSegmentContents Decode(string path, byte[] bytes)
+    {
         var records = new List<LogRecord>();
         var offset = 0;
         while (offset < bytes.Length)

@@ -5,6 +5,7 @@ using EvSwap.Bridge;
 using EvSwap.Bridge.DynamoDB;
 using EvSwap.Contracts;
 using EvSwap.Grains;
+using EvSwap.IngestLog.S3;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
 
@@ -38,7 +39,7 @@ public static class SiloApp
         var mqtt = validation.Bind<MqttOptions>(MqttOptions.Section);
         var archive = validation.Bind<ArchiveOptions>(ArchiveOptions.Section);
         validation.Bind<StationOptions>(StationOptions.Section);
-        validation.Bind<EvSwap.IngestLog.IngestLogOptions>(EvSwap.IngestLog.IngestLogOptions.Section);
+        var ingestLog = validation.Bind<EvSwap.IngestLog.IngestLogOptions>(EvSwap.IngestLog.IngestLogOptions.Section);
         validation.Bind<FleetOptions>(FleetOptions.Section);
         validation.Bind<ApiAuthOptions>(ApiAuthOptions.Section);
         validation.Bind<RateLimitOptions>(RateLimitOptions.Section);
@@ -58,6 +59,11 @@ public static class SiloApp
             validation.Bind<S3Options>(S3Options.Section);
         }
 
+        if (ingestLog.Provider == EvSwap.IngestLog.IngestLogProvider.S3 && !archive.Provider.Equals("S3", StringComparison.OrdinalIgnoreCase))
+        {
+            validation.Fail("IngestLog:Provider=S3 keeps the log in the archive's bucket: set Archive:Provider=S3 (and the S3 section) too, or use IngestLog:Provider=FileSystem.");
+        }
+
         validation.ThrowIfInvalid();
 
         var services = builder.Services;
@@ -74,6 +80,11 @@ public static class SiloApp
         // Before Orleans, so it closes after the grains flushed. A local silo keeps one name across restarts, so it finds
         // the log it left; in a cluster each silo's log is its own.
         var localhost = backends.Clustering.Equals("Localhost", StringComparison.OrdinalIgnoreCase);
+        if (ingestLog.Provider == EvSwap.IngestLog.IngestLogProvider.S3)
+        {
+            services.AddS3IngestLog();
+        }
+
         services.AddIngestLog(config, localhost
             ? _ => IngestLogIdentity.SingleSilo(orleans.ClusterId)
             : sp => IngestLogIdentity.InCluster(sp.GetRequiredService<global::Orleans.Runtime.ILocalSiloDetails>().SiloAddress));

@@ -35,6 +35,9 @@ internal sealed class StartupValidation(IConfiguration configuration)
         _errors.AddRange(results.Select(r => r.ErrorMessage ?? "invalid configuration"));
     }
 
+    /// <summary>A problem that spans sections, said as what to fix.</summary>
+    public void Fail(string error) => _errors.Add(error);
+
     public void ThrowIfInvalid()
     {
         if (_errors.Count > 0)
