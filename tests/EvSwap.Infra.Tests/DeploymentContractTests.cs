@@ -93,10 +93,10 @@ public class DeploymentContractTests
     }
 
     [Fact]
-    public void Alarms_cover_over_temperature_rejections_lag_archive_failures_api_errors_and_unhealthy_tasks()
+    public void Alarms_cover_over_temperature_rejections_lag_archive_failures_stuck_log_replay_api_errors_and_unhealthy_tasks()
     {
         var alarms = Repo.Template("compute.yaml").ResourcesOfType("AWS::CloudWatch::Alarm").Select(a => a.Body.ToJsonString()).ToList();
-        foreach (var metric in new[] { "evswap.alerts.raised", "evswap.bridge.rejected", "evswap.bridge.lag", "evswap.archive.write_failures", "HTTPCode_Target_5XX_Count", "UnHealthyHostCount" })
+        foreach (var metric in new[] { "evswap.alerts.raised", "evswap.bridge.rejected", "evswap.bridge.lag", "evswap.archive.write_failures", "evswap.log.replay_pending", "HTTPCode_Target_5XX_Count", "UnHealthyHostCount" })
             Assert.Contains(alarms, a => a.Contains($"\"{metric}\""));
         Assert.All(alarms, a => Assert.Contains("AlarmTopic", a));
     }

@@ -51,7 +51,13 @@ public class SecurityTests
             if (actions.SequenceEqual(["s3:ListBucket"]))
             {
                 Assert.All(Strings(s["Resource"]), r => Assert.EndsWith(":s3:::${ArchiveBucketName}", r));
-                Assert.All(Strings(s["Condition"]!["StringLike"]!["s3:prefix"]), p => Assert.Matches("^(telemetry|rejected)/v1/", p));
+                Assert.All(Strings(s["Condition"]!["StringLike"]!["s3:prefix"]), p => Assert.Matches("^((telemetry|rejected)/v1/|ingest-log/)", p));
+            }
+            else if ((string?)s["Sid"] == "IngestLog")
+            {
+                // Only the ingest log's own objects may be deleted: the archive is written, never deleted.
+                Assert.Equal(["s3:DeleteObject", "s3:GetObject", "s3:PutObject"], actions.Order());
+                Assert.All(Strings(s["Resource"]), r => Assert.EndsWith("/ingest-log/*", r));
             }
             else
             {
