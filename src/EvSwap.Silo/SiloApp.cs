@@ -157,7 +157,8 @@ public static class SiloApp
             .AddCheck<SiloHealthCheck>("orleans", tags: [ApiServiceCollectionExtensions.ReadyTag])
             .AddCheck<BrokerLinkHealthCheck>("mqtt", tags: [ApiServiceCollectionExtensions.ReadyTag])
             .AddCheck<ArchiveHealthCheck>("archive", tags: [ApiServiceCollectionExtensions.ReadyTag])
-            .AddCheck<IngestBudgetHealthCheck>("ingest-budget", tags: [ApiServiceCollectionExtensions.ReadyTag]);
+            .AddCheck<IngestBudgetHealthCheck>("ingest-budget", tags: [ApiServiceCollectionExtensions.ReadyTag])
+            .AddCheck<IngestLogHealthCheck>("ingest-log", tags: [ApiServiceCollectionExtensions.ReadyTag]);
 
         services.AddSingleton<StationMetrics>();
 

@@ -33,7 +33,7 @@ public sealed record BenchOptions
 /// <summary>Every figure of issue 6 (and the Measure sections of issues 4 and 5), in one run.</summary>
 public sealed class Benchmark(BenchOptions options, Report report)
 {
-    public static readonly string[] AllScenarios = ["ceiling", "e2e", "aws", "serverless", "bridge"];
+    public static readonly string[] AllScenarios = ["ceiling", "e2e", "aws", "serverless", "bridge", "log"];
 
     private const string Mqttnet = "1a";
     private const string Mosquitto = "1b";
@@ -54,6 +54,7 @@ public sealed class Benchmark(BenchOptions options, Report report)
                 "e2e" => EndToEndAsync(cancellationToken),
                 "aws" => AwsAsync(cancellationToken),
                 "serverless" => ServerlessAsync(cancellationToken),
+                "log" => new IngestLogBenchmark(options, report).RunAsync(cancellationToken),
                 _ => BridgeAsync(cancellationToken),
             });
             Console.WriteLine($"   {scenario} took {clock.Elapsed.TotalSeconds:N0} s");
@@ -439,7 +440,7 @@ public sealed class Benchmark(BenchOptions options, Report report)
         Quiet = true,
     }, TextWriter.Null);
 
-    private static async Task<RunSummary> LoadAsync(int port, int stations, double? rate, TimeSpan duration, string prefix, CancellationToken ct, TimeSpan? interval = null, int connections = 4)
+    internal static async Task<RunSummary> LoadAsync(int port, int stations, double? rate, TimeSpan duration, string prefix, CancellationToken ct, TimeSpan? interval = null, int connections = 4)
     {
         var runner = new FleetRunner(new SimulatorOptions
         {
