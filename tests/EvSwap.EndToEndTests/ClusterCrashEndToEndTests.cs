@@ -88,4 +88,75 @@ public class ClusterCrashEndToEndTests
             }
         }
     }
+
+    [Fact]
+    public async Task Three_kills_in_a_row_each_survivor_adopting_what_the_one_before_had_adopted_lose_nothing_and_count_nothing_twice()
+    {
+        var root = Path.Combine(Path.GetTempPath(), "evswap-three-kills-" + Guid.NewGuid().ToString("N"));
+        var log = Path.Combine(root, "log");
+        await using var dynalite = await StandIns.StartDynaliteAsync();
+        await using var s3rver = await StandIns.StartS3rverAsync(Path.Combine(root, "s3"));
+        var s3 = new S3Options { Bucket = Bucket, Region = "us-east-1", ServiceUrl = $"http://127.0.0.1:{s3rver.Port}" };
+        string[] cluster =
+        [
+            "--Clustering:Provider=DynamoDB", "--GrainStorage:Provider=DynamoDB",
+            $"--DynamoDB:ServiceUrl=http://127.0.0.1:{dynalite.Port}", "--DynamoDB:Region=us-east-1", "--DynamoDB:CreateIfNotExists=true",
+            $"--Orleans:ClusterId=kills-{Guid.NewGuid().ToString("N")[..8]}",
+            "--Archive:Provider=S3", $"--S3:ServiceUrl={s3.ServiceUrl}", $"--S3:Bucket={Bucket}", "--S3:CreateBucketIfNotExists=true",
+            "--Orleans:Membership:ProbeTimeout=00:00:02", "--Orleans:Membership:NumMissedProbesLimit=2",
+            "--Orleans:Membership:NumVotesForDeathDeclaration=1", "--Orleans:Membership:TableRefreshTimeout=00:00:02",
+        ];
+
+        // Each round's stations publish to the silo about to die; the next silo started takes over.
+        var rounds = Enumerable.Range(0, 3).Select(r => Enumerable.Range(0, 10).Select(i => $"k{r}-{i}").ToList()).ToList();
+        var silos = new List<SiloProcess>();
+        try
+        {
+            var victim = await SiloProcess.StartAsync(root, log, cluster);
+            silos.Add(victim);
+            foreach (var ids in rounds)
+            {
+                var survivor = await SiloProcess.StartAsync(root, log, cluster);
+                silos.Add(survivor);
+                await HardCrashEndToEndTests.PublishAllAsync(victim.MqttPort, ids);
+                foreach (var id in ids)
+                {
+                    await survivor.WaitForSeqAsync(id, HardCrashEndToEndTests.Messages);
+                }
+
+                Assert.True(Signals.KillHard(victim.Process.Id));
+                victim.Process.WaitForExit();
+                var replayed = await Eventually.GetAsync(() => Task.FromResult(survivor.Output), o => o.Contains("died without stopping", StringComparison.Ordinal), TimeSpan.FromSeconds(90));
+                Assert.True(replayed.Contains("died without stopping", StringComparison.Ordinal), replayed);
+                victim = survivor;
+            }
+
+            foreach (var id in rounds.SelectMany(r => r))
+            {
+                var counters = (await victim.WaitForSeqAsync(id, HardCrashEndToEndTests.Messages)).GetProperty("counters");
+                Assert.Equal((long)HardCrashEndToEndTests.Messages, counters.GetProperty("messages").GetInt64());
+                Assert.Equal((long)HardCrashEndToEndTests.Messages / 5, counters.GetProperty("swapsTotal").GetInt64());
+            }
+
+            Assert.True(await victim.StopAsync(), victim.Output);
+
+            var expected = rounds.SelectMany(r => r).SelectMany(id => Enumerable.Range(1, HardCrashEndToEndTests.Messages).Select(seq => (id, 1L, (long)seq))).ToHashSet();
+            using var store = new S3ArchiveStore(Options.Create(s3));
+            var archived = await Eventually.GetAsync(() => ArchiveContents.TelemetryAsync(store), a => a.Count >= expected.Count, TimeSpan.FromSeconds(15));
+            Assert.Equal(expected, archived.ToHashSet());
+            Assert.Equal(archived.Count, archived.Distinct().Count());
+        }
+        finally
+        {
+            foreach (var silo in silos)
+            {
+                await silo.DisposeAsync();
+            }
+
+            if (Directory.Exists(root))
+            {
+                Directory.Delete(root, recursive: true);
+            }
+        }
+    }
 }

@@ -8,6 +8,7 @@ namespace EvSwap.EndToEndTests;
 public sealed class SiloProcess : IAsyncDisposable
 {
     private readonly System.Text.StringBuilder _output = new();
+    private bool _disposed;
 
     private SiloProcess(Process process, int apiPort, int mqttPort)
     {
@@ -94,6 +95,12 @@ public sealed class SiloProcess : IAsyncDisposable
 
     public ValueTask DisposeAsync()
     {
+        if (_disposed)
+        {
+            return ValueTask.CompletedTask;
+        }
+
+        _disposed = true;
         if (!Process.HasExited)
         {
             Process.Kill(entireProcessTree: true);
