@@ -38,6 +38,7 @@ public static class SiloApp
         var mqtt = validation.Bind<MqttOptions>(MqttOptions.Section);
         var archive = validation.Bind<ArchiveOptions>(ArchiveOptions.Section);
         validation.Bind<StationOptions>(StationOptions.Section);
+        var ledger = validation.Bind<EvSwap.Ledger.LedgerOptions>(EvSwap.Ledger.LedgerOptions.Section);
         validation.Bind<EvSwap.IngestLog.IngestLogOptions>(EvSwap.IngestLog.IngestLogOptions.Section);
         validation.Bind<FleetOptions>(FleetOptions.Section);
         validation.Bind<ApiAuthOptions>(ApiAuthOptions.Section);
@@ -70,6 +71,7 @@ public static class SiloApp
         AddValidatedOptions<FleetOptions>(services, config, FleetOptions.Section);
 
         services.AddArchive(archive, config);
+        services.AddLedger(ledger, config);
 
         // Before Orleans, so it closes after the grains flushed. A local silo keeps one name across restarts, so it finds
         // the log it left; in a cluster each silo's log is its own.
