@@ -18,6 +18,7 @@ public static class ApiServiceCollectionExtensions
         services.ConfigureHttpJsonOptions(o =>
         {
             o.SerializerOptions.TypeInfoResolverChain.Insert(0, ApiJsonContext.Default);
+            o.SerializerOptions.TypeInfoResolverChain.Insert(1, SwapJsonContext.Default);
             o.SerializerOptions.DefaultIgnoreCondition = System.Text.Json.Serialization.JsonIgnoreCondition.WhenWritingNull;
             o.SerializerOptions.Converters.Add(new System.Text.Json.Serialization.JsonStringEnumConverter());
         });
@@ -39,6 +40,7 @@ public static class ApiServiceCollectionExtensions
         var api = app.MapGroup("").RequireRateLimiting(ApiSecurity.RateLimitPolicy);
         api.MapStationEndpoints();
         api.MapAlertEndpoints();
+        api.MapSwapEndpoints();
 
         // The only endpoints open in Auth:Mode=Jwt: the load balancer and ECS probe without a token.
         var health = app.MapGroup("/health").WithTags("Health").AllowAnonymous();

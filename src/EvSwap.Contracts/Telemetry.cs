@@ -49,6 +49,12 @@ public sealed record StationEvent
     [Id(5)] public string? BatteryOut { get; set; }
     [Id(6)] public int? Slot { get; set; }
     [Id(7)] public string? Code { get; set; }
+
+    /// <summary>Swap: state of charge of the battery brought in, measured at the swap (optional; see docs/contract).</summary>
+    [Id(20)] public double? SocIn { get; set; }
+
+    /// <summary>Swap: state of charge of the battery handed out, measured at the swap (optional).</summary>
+    [Id(21)] public double? SocOut { get; set; }
 }
 
 public static class SlotStates

@@ -250,6 +250,12 @@ public static class TelemetryValidator
                 }
             }
 
+            if (e.SocIn is not null || e.SocOut is not null)
+            {
+                CheckRange(failures, $"event {i}: socIn", e.SocIn, 0, 100);
+                CheckRange(failures, $"event {i}: socOut", e.SocOut, 0, 100);
+            }
+
             if (e.Type == EventTypes.Swap && (e.SlotIn is null || e.SlotOut is null))
             {
                 failures.Add(new(RejectReason.MissingField, $"event {i}: a swap needs slotIn and slotOut"));

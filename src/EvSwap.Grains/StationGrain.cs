@@ -28,6 +28,8 @@ public sealed class StationGrain : Grain, IStationGrain
     private readonly ILogger<StationGrain> _logger;
     private readonly StationMetrics _metrics;
     private StationArchiver _archiver = null!;
+    private StationLedger _ledger = null!;
+    private readonly Func<StationState, StationLedger> _newLedger;
 
     private bool _stateDirty;
     private DateTimeOffset _lastPersist;
@@ -43,8 +45,11 @@ public sealed class StationGrain : Grain, IStationGrain
         IOptions<FleetOptions> fleetOptions,
         TimeProvider time,
         StationMetrics metrics,
-        ILogger<StationGrain> logger)
+        ILogger<StationGrain> logger,
+        EvSwap.Ledger.SwapLedgerWriter ledger,
+        IOptions<EvSwap.Ledger.LedgerOptions> ledgerOptions)
     {
+        _newLedger = s => new StationLedger(this.GetPrimaryKeyString(), s, ledger, ledgerOptions.Value);
         _metrics = metrics;
         _state = state;
         _archive = archive;
@@ -64,6 +69,8 @@ public sealed class StationGrain : Grain, IStationGrain
         _archiver = new StationArchiver(StationId, _archive, _progress, _archiveOptions, _metrics, _logger);
         _lastPersist = _time.GetUtcNow();
         await RecoverFromArchiveAsync(cancellationToken);
+        _ledger = _newLedger(State);
+        _ledger.Sync();
         // A random first tick: stations that activate together (a silo start, a fleet reconnecting) would otherwise
         // run their maintenance in the same instant every interval, a burst that shows as latency spikes.
         var firstTick = _options.MaintenanceInterval * (0.5 + Random.Shared.NextDouble());
@@ -106,8 +113,10 @@ public sealed class StationGrain : Grain, IStationGrain
                 outcome = IngestOutcome.Rearchived;
                 break;
             default:
+                _ledger.ThrowIfBacklogged(m);
                 result = StationModel.Apply(State, m, envelope.Payload, envelope.ReceivedAt, _options);
                 outcome = result.Late ? IngestOutcome.Late : IngestOutcome.Accepted;
+                _ledger.Sync();
                 break;
         }
 
@@ -215,6 +224,7 @@ public sealed class StationGrain : Grain, IStationGrain
     private async Task MaintainAsync(CancellationToken cancellationToken)
     {
         var now = _time.GetUtcNow();
+        _stateDirty |= _ledger.Sync();
         _archiver.SealIfOlderThanMaxAge(now);
         if (_archiver.HasSealed)
         {

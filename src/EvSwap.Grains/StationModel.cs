@@ -54,6 +54,11 @@ public static class StationModel
         }
 
         CountSwaps(state, DateOnly.FromDateTime(message.Ts.UtcDateTime), swaps);
+        if (swaps > 0)
+        {
+            EvSwap.Ledger.SwapCollector.Collect(message, newest ? state.LatestSnapshot : null, state.PendingSwaps);
+        }
+
         state.Faults += faults;
         if (!newest)
         {

@@ -36,4 +36,7 @@ public sealed class StationState
 
     /// <summary>Consecutive messages each slot has been at or above the over-temperature limit.</summary>
     [Id(15)] public Dictionary<int, int> HotStreaks { get; set; } = [];
+
+    /// <summary>Swaps of applied messages the ledger store has not confirmed yet: written with the state, so none is lost.</summary>
+    [Id(20)] public List<EvSwap.Ledger.SwapEvent> PendingSwaps { get; set; } = [];
 }

@@ -39,6 +39,7 @@ public static class SiloApp
         var mqtt = validation.Bind<MqttOptions>(MqttOptions.Section);
         var archive = validation.Bind<ArchiveOptions>(ArchiveOptions.Section);
         validation.Bind<StationOptions>(StationOptions.Section);
+        var ledger = validation.Bind<EvSwap.Ledger.LedgerOptions>(EvSwap.Ledger.LedgerOptions.Section);
         var ingestLog = validation.Bind<EvSwap.IngestLog.IngestLogOptions>(EvSwap.IngestLog.IngestLogOptions.Section);
         validation.Bind<FleetOptions>(FleetOptions.Section);
         validation.Bind<ApiAuthOptions>(ApiAuthOptions.Section);
@@ -76,6 +77,7 @@ public static class SiloApp
         AddValidatedOptions<FleetOptions>(services, config, FleetOptions.Section);
 
         services.AddArchive(archive, config);
+        services.AddLedger(ledger, config);
 
         // Before Orleans, so it closes after the grains flushed. A local silo keeps one name across restarts, so it finds
         // the log it left; in a cluster each silo's log is its own.

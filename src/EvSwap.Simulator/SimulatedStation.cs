@@ -173,6 +173,7 @@ public sealed class SimulatedStation
         // The car's battery comes from the road before the charged one goes out to it: never the same battery.
         var arriving = _pool.Take(_random);
         var leaving = _slots[outIndex].Battery!;
+        var socOut = Math.Round(_slots[outIndex].Soc, 1);
         _slots[outIndex] = new Slot { State = SlotStates.Empty, TempC = _slots[outIndex].TempC };
         _pool.Return(leaving);
 
@@ -180,7 +181,12 @@ public sealed class SimulatedStation
         arriving.Cycles++;
         arriving.SohPct = Math.Max(60, arriving.SohPct - 0.01);
         _slots[inIndex] = new Slot { Battery = arriving, State = SlotStates.Charging, Soc = 8 + _random.NextDouble() * 30, TempC = 30 + _random.NextDouble() * 5 };
-        events.Add(new StationEvent { Type = EventTypes.Swap, At = now, SlotIn = inIndex + 1, BatteryIn = arriving.Id, SlotOut = outIndex + 1, BatteryOut = leaving.Id });
+        // The cabinet measured both batteries at the swap: the ledger bills from these even when the message is late.
+        events.Add(new StationEvent
+        {
+            Type = EventTypes.Swap, At = now, SlotIn = inIndex + 1, BatteryIn = arriving.Id, SlotOut = outIndex + 1, BatteryOut = leaving.Id,
+            SocIn = Math.Round(_slots[inIndex].Soc, 1), SocOut = socOut,
+        });
     }
 
     private bool Happens(double probability) => _random.NextDouble() < probability;

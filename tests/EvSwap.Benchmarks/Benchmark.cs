@@ -242,6 +242,7 @@ public sealed class Benchmark(BenchOptions options, Report report)
         public string[] Settings(params string[] extra) =>
         [
             "GrainStorage:Provider=DynamoDB", $"DynamoDB:ServiceUrl=http://127.0.0.1:{Dynamo.Port}", "DynamoDB:Region=us-east-1", "DynamoDB:CreateIfNotExists=true",
+            "Ledger:Provider=DynamoDB",
             "Archive:Provider=S3", $"S3:ServiceUrl=http://127.0.0.1:{S3.Port}", "S3:Bucket=evswap-bench", "S3:Region=us-east-1", "S3:CreateBucketIfNotExists=true",
             .. extra,
         ];

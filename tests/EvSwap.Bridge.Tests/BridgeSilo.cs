@@ -54,6 +54,7 @@ public sealed class BridgeSilo : IAsyncDisposable
             $"--Orleans:GatewayPort={FreePort.Next()}",
             $"--Archive:Path={archivePath}",
             $"--IngestLog:Path={archivePath}-log",
+            $"--Ledger:Path={archivePath}-ledger/swaps.db",
             "--Logging:LogLevel:Default=Warning",
             .. extraArgs,
         ];

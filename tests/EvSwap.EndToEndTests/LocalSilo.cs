@@ -43,6 +43,7 @@ public sealed class LocalSilo : IAsyncDisposable
             $"--Orleans:GatewayPort={FreePort.Next()}",
             $"--Archive:Path={archive}",
             $"--IngestLog:Path={archive}-log",
+            $"--Ledger:Path={archive}-ledger/swaps.db",
             "--Logging:LogLevel:Default=Warning",
             .. extraArgs,
         ];

@@ -9,6 +9,10 @@ namespace EvSwap.GrainTests;
 /// batching thresholds a test chooses.</summary>
 internal static class StationSilo
 {
+    /// <summary>One ledger file for every test silo of the process, as real silos share one table.</summary>
+    internal static readonly EvSwap.Ledger.SqliteSwapStore Swaps = new(
+        Path.Combine(Path.GetTempPath(), "evswap-grain-ledger-" + Guid.NewGuid().ToString("N"), "swaps.db"), new EvSwap.Ledger.LedgerMetrics());
+
     public static void AddStationGrains(this ISiloBuilder silo, IArchiveStore store, Action<ArchiveOptions> archive)
     {
         silo.AddStationMemoryStorage();
@@ -24,6 +28,8 @@ internal static class StationSilo
             services.Configure<StationOptions>(_ => { });
             services.Configure(archive);
             services.Configure<FleetOptions>(o => o.Shards = 4);
+            services.AddSingleton<EvSwap.Ledger.ISwapStore>(Swaps);
+            EvSwap.Ledger.LedgerServiceCollectionExtensions.AddSwapLedger(services, o => o.Linger = TimeSpan.FromMilliseconds(20));
         });
     }
 }

@@ -21,7 +21,7 @@ public class DeploymentContractTests
             ["Mqtt__Host"] = null, ["Mqtt__Connections"] = null, ["Mqtt__SharedGroup"] = null, ["Orleans__ClusterId"] = null,
             ["Orleans__ServiceId"] = null, ["Orleans__SiloPort"] = "11111", ["Orleans__GatewayPort"] = "30000",
             ["DynamoDB__Region"] = null, ["DynamoDB__MembershipTableName"] = null, ["DynamoDB__GrainStateTableName"] = null,
-            ["DynamoDB__ClientIdLeaseTableName"] = null,
+            ["DynamoDB__ClientIdLeaseTableName"] = null, ["DynamoDB__SwapTableName"] = null, ["Ledger__Provider"] = "DynamoDB",
             ["S3__Bucket"] = null, ["S3__Region"] = null, ["Auth__Authority"] = null, ["Auth__Audience"] = null,
         };
         foreach (var (name, value) in expected)
@@ -41,6 +41,7 @@ public class DeploymentContractTests
             ["MembershipTable"] = "Cluster:S:HASH",
             ["GrainStateTable"] = "Grain:S:HASH",
             ["ClientIdLeaseTable"] = "Pool:S:HASH Slot:N:RANGE",
+            ["SwapTable"] = "pk:S:HASH sk:S:RANGE",
         };
         var data = Repo.Template("data.yaml");
         foreach (var (id, keys) in expected)
@@ -50,6 +51,21 @@ public class DeploymentContractTests
             var actual = string.Join(" ", p["KeySchema"]!.AsArray().Select(k => $"{(string)k!["AttributeName"]!}:{types[(string)k["AttributeName"]!]}:{(string)k["KeyType"]!}"));
             Assert.Equal(keys, actual);
         }
+    }
+
+    [Fact]
+    public void Swap_table_declares_the_indexes_the_ledger_queries_by_day_and_by_battery()
+    {
+        var p = Repo.Template("data.yaml").Resource("SwapTable")["Properties"]!;
+        var indexes = p["GlobalSecondaryIndexes"]!.AsArray().ToDictionary(
+            i => (string)i!["IndexName"]!,
+            i => string.Join(" ", i!["KeySchema"]!.AsArray().Select(k => $"{(string)k!["AttributeName"]!}:{(string)k["KeyType"]!}")));
+        Assert.Equal(new Dictionary<string, string>
+        {
+            ["by-day"] = "day:HASH sk:RANGE",
+            ["by-battery-in"] = "bIn:HASH sk:RANGE",
+            ["by-battery-out"] = "bOut:HASH sk:RANGE",
+        }, indexes);
     }
 
     [Fact]

@@ -76,6 +76,14 @@ public class SecurityTests
     }
 
     [Fact]
+    public void Task_role_may_only_batch_put_and_query_swap_records_in_the_swap_table_and_its_indexes()
+    {
+        var ledger = Statements(Repo.Template("compute.yaml").Resource("TaskRole")).Single(s => (string?)s["Sid"] == "SwapLedger");
+        Assert.Equal(["dynamodb:BatchWriteItem", "dynamodb:DescribeTable", "dynamodb:Query"], Strings(ledger["Action"]).Order());
+        Assert.All(Strings(ledger["Resource"]), r => Assert.Matches(@"table/\$\{SwapTableName\}(/index/\*)?$", r));
+    }
+
+    [Fact]
     public void Execution_role_uses_a_star_resource_only_for_actions_without_resource_level_permissions()
     {
         var role = Repo.Template("compute.yaml").Resource("ExecutionRole");
@@ -94,7 +102,7 @@ public class SecurityTests
     public void Dynamodb_tables_have_pitr_encryption_deletion_protection_and_survive_stack_deletion()
     {
         var tables = Repo.Template("data.yaml").ResourcesOfType("AWS::DynamoDB::Table").ToList();
-        Assert.Equal(3, tables.Count);
+        Assert.Equal(4, tables.Count); // membership, grain state, client id leases, swap ledger
         foreach (var (id, t) in tables)
         {
             Assert.Equal("Retain", (string?)t["DeletionPolicy"]);

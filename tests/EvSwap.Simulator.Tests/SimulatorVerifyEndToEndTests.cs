@@ -21,6 +21,7 @@ public class SimulatorVerifyEndToEndTests
             $"--Orleans:GatewayPort={FreePort.Next()}",
             $"--Archive:Path={archive}",
             $"--IngestLog:Path={archive}-log",
+            $"--Ledger:Path={archive}-ledger/swaps.db",
             "--Logging:LogLevel:Default=Warning",
             .. extraArgs,
         ]);

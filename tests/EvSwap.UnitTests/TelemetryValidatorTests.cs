@@ -43,6 +43,17 @@ public class TelemetryValidatorTests
     }
 
     [Fact]
+    public void A_swap_may_carry_the_charge_of_both_batteries_and_a_charge_outside_0_to_100_is_out_of_range()
+    {
+        var valid = Parse(Samples.Json(Samples.Message(events: [Samples.Swap() with { SocIn = 12.5, SocOut = 98 }])));
+        Assert.True(valid.IsValid, string.Join("; ", valid.Failures));
+        Assert.Equal((12.5, 98.0), (valid.Message!.Events![0].SocIn, valid.Message.Events[0].SocOut));
+
+        var invalid = Parse(Samples.Json(Samples.Message(events: [Samples.Swap() with { SocOut = 101 }])));
+        Assert.Equal([RejectReason.OutOfRange], Reasons(invalid));
+    }
+
+    [Fact]
     public void Malformed_json_is_rejected_as_bad_json()
     {
         var result = Parse(Samples.Bytes("{\"schema\": "));
