@@ -175,10 +175,11 @@ public sealed class DynamoDBMembershipTable : IMembershipTable, IDisposable
 
     public async Task CleanupDefunctSiloEntriesAsync(DateTimeOffset beforeDate, CancellationToken cancellationToken)
     {
+        // Every row that is not Active and has shown no activity since the cut-off goes, as Orleans' own providers
+        // and conformance suite do: a silo that crashed while Joining, ShuttingDown or Stopping is never declared
+        // Dead by anyone, and keeping only-Dead cleanup would let such rows pile up in the one item for ever.
         var data = await ReadAllAsync(cancellationToken);
-        var defunct = data.Members
-            .Where(row => row.Item1.Status == SiloStatus.Dead && new DateTimeOffset(DateTime.SpecifyKind(MembershipItem.LastActivity(row.Item1), DateTimeKind.Utc)) < beforeDate)
-            .ToList();
+        var defunct = data.Members.Where(row => MembershipItem.IsDefunct(row.Item1, beforeDate)).ToList();
 
         // Several REMOVEs per request, but a bounded number: expressions are limited to 4 KB.
         foreach (var chunk in defunct.Chunk(20))
