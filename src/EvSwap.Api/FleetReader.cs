@@ -19,6 +19,13 @@ public sealed class FleetReader(IGrainFactory grains, IOptions<FleetOptions> opt
         return (merged.Take(limit).ToList(), hasMore);
     }
 
+    /// <summary>
+    /// Whether the station has ever reported, from its index shard (in memory): the API's answer for an unknown id, so a
+    /// mistyped or probing id never activates a station grain and reads storage and the archive.
+    /// </summary>
+    public Task<bool> KnowsAsync(string stationId) =>
+        grains.GetGrain<IFleetIndexShardGrain>(FleetIndex.ShardOf(stationId, options.Value.Shards)).Contains(stationId);
+
     public async Task<IReadOnlyList<FleetAlert>> AlertsAsync()
     {
         var perShard = await Task.WhenAll(Enumerable.Range(0, options.Value.Shards)

@@ -52,6 +52,9 @@ public static class ArchiveKeys
         }
     }
 
+    /// <summary>Every batch of the station, all dates; the trailing '/' keeps station "a" from listing station "ab".</summary>
+    public static string StationPrefix(string stationId) => string.Create(CultureInfo.InvariantCulture, $"{TelemetryRoot}station={stationId}/");
+
     public static string StationDatePrefix(string stationId, DateOnly date) =>
         string.Create(CultureInfo.InvariantCulture, $"{TelemetryRoot}station={stationId}/date={date:yyyy-MM-dd}/");
 

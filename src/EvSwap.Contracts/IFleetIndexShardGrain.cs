@@ -12,6 +12,16 @@ public interface IFleetIndexShardGrain : IGrainWithIntegerKey
     [OneWay]
     Task Upsert(StationSummary summary);
 
+    /// <summary>
+    /// Awaited, for a station's first report ever: once the station's first message is acknowledged the index knows it,
+    /// so the API can answer "unknown station" from the index without activating a grain.
+    /// </summary>
+    Task Register(StationSummary summary);
+
+    /// <summary>Whether the station has reported (to this shard); a lookup in memory, no storage read.</summary>
+    [AlwaysInterleave]
+    Task<bool> Contains(string stationId);
+
     [AlwaysInterleave]
     Task<FleetPage> List(FleetQuery query);
 

@@ -59,6 +59,10 @@ public sealed class FleetIndexShardGrain : Grain, IFleetIndexShardGrain
         return Task.CompletedTask;
     }
 
+    public Task Register(StationSummary summary) => Upsert(summary);
+
+    public Task<bool> Contains(string stationId) => Task.FromResult(_state.State.Stations.ContainsKey(stationId));
+
     public Task<FleetPage> List(FleetQuery query)
     {
         var ids = SortedIds();

@@ -43,7 +43,7 @@ public sealed class DynamoDBMembershipTable : IMembershipTable, IDisposable
     {
         // No item is created here: an absent item reads as version 0 and the first InsertRow creates it
         // conditionally, which keeps clients and silos that only read from ever writing.
-        DynamoDBTables.Count(Role, "DescribeTable");
+        DynamoDBTables.Count(Role, "DescribeTable", Table);
         await DynamoDBTables.EnsureTableAsync(_client, Table, MembershipItem.Key, _options.CreateIfNotExists, _options.TableCreationTimeout, _logger, cancellationToken);
         _logger.LogInformation("DynamoDB membership for service {ServiceId}, cluster {ClusterId} in table {Table}", _serviceId, _clusterId, Table);
     }
@@ -52,7 +52,7 @@ public sealed class DynamoDBMembershipTable : IMembershipTable, IDisposable
 
     public async Task DeleteMembershipTableEntriesAsync(string clusterId, CancellationToken cancellationToken)
     {
-        DynamoDBTables.Count(Role, "DeleteItem");
+        DynamoDBTables.Count(Role, "DeleteItem", Table);
         await _client.DeleteItemAsync(new DeleteItemRequest
         {
             TableName = Table,
@@ -154,7 +154,7 @@ public sealed class DynamoDBMembershipTable : IMembershipTable, IDisposable
         var rowKey = MembershipItem.RowKey(entry.SiloAddress);
         try
         {
-            DynamoDBTables.Count(Role, "UpdateItem");
+            DynamoDBTables.Count(Role, "UpdateItem", Table);
             await _client.UpdateItemAsync(new UpdateItemRequest
             {
                 TableName = Table,
@@ -200,7 +200,7 @@ public sealed class DynamoDBMembershipTable : IMembershipTable, IDisposable
 
             try
             {
-                DynamoDBTables.Count(Role, "UpdateItem");
+                DynamoDBTables.Count(Role, "UpdateItem", Table);
                 await _client.UpdateItemAsync(new UpdateItemRequest
                 {
                     TableName = Table,
@@ -223,7 +223,7 @@ public sealed class DynamoDBMembershipTable : IMembershipTable, IDisposable
 
     private async Task<Dictionary<string, AttributeValue>?> GetItemAsync(string? projection, Dictionary<string, string>? names, CancellationToken cancellationToken)
     {
-        DynamoDBTables.Count(Role, "GetItem");
+        DynamoDBTables.Count(Role, "GetItem", Table);
         var response = await _client.GetItemAsync(new GetItemRequest
         {
             TableName = Table,
@@ -239,7 +239,7 @@ public sealed class DynamoDBMembershipTable : IMembershipTable, IDisposable
     {
         try
         {
-            DynamoDBTables.Count(Role, operation);
+            DynamoDBTables.Count(Role, operation, Table);
             await write();
             return true;
         }

@@ -98,6 +98,22 @@ public sealed class S3ArchiveStoreTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Listing_from_a_date_years_back_costs_one_request_not_one_per_day()
+    {
+        var archive = new TelemetryArchive(_store);
+        var old = Batch("st-years", 1, 1) with { Date = new DateOnly(2024, 3, 1) };
+        var recent = Batch("st-years", 2, 2) with { Date = new DateOnly(2026, 11, 24) };
+        await archive.WriteBatchAsync(old);
+        await archive.WriteBatchAsync(recent);
+
+        var before = _store.Lists;
+        var batches = await archive.ListBatchesAsync("st-years", new DateOnly(2024, 3, 2), DateOnly.MaxValue);
+
+        Assert.Equal([recent.Key], batches.Select(b => b.Key));
+        Assert.Equal(1, _store.Lists - before);
+    }
+
+    [Fact]
     public async Task A_missing_key_reads_as_null()
     {
         Assert.Null(await _store.GetAsync("telemetry/v1/station=none/date=2026-11-24/1-1-1.ndjson.gz", default));

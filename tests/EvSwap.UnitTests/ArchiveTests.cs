@@ -171,4 +171,42 @@ public class ArchiveTests : IDisposable
         Assert.Equal("a", Assert.Single(batches).StationId);
         Assert.Null(await store.GetAsync("telemetry/v1/missing", default));
     }
+
+    [Fact]
+    public async Task Listing_a_date_range_returns_the_batches_of_those_dates_from_one_listing_across_years()
+    {
+        var store = new FileSystemArchiveStore(_root);
+        var archive = new TelemetryArchive(store);
+        var dates = new[] { new DateOnly(2024, 1, 5), new DateOnly(2025, 6, 30), new DateOnly(2025, 7, 1), new DateOnly(2026, 11, 24) };
+        foreach (var date in dates)
+        {
+            await store.PutAsync(ArchiveKeys.Batch("a", date, 1, date.DayNumber, date.DayNumber), new byte[] { 0 }, default);
+        }
+
+        await store.PutAsync(ArchiveKeys.Batch("ab", new DateOnly(2025, 7, 1), 1, 1, 1), new byte[] { 0 }, default);
+
+        var middle = await archive.ListBatchesAsync("a", new DateOnly(2025, 6, 30), new DateOnly(2025, 7, 1));
+        var onward = await archive.ListBatchesAsync("a", new DateOnly(2024, 1, 6), DateOnly.MaxValue);
+
+        Assert.Equal(dates[1..3], middle.Select(b => b.Date));
+        Assert.Equal(dates[1..], onward.Select(b => b.Date));
+        Assert.All(onward, b => Assert.Equal("a", b.StationId));
+    }
+
+    [Fact]
+    public async Task Listing_after_a_key_skips_exactly_the_keys_at_or_before_it()
+    {
+        var store = new FileSystemArchiveStore(_root);
+        string[] keys = ["p/a/1", "p/a/2", "p/b/1", "p/bb/1", "p/c", "q/a"];
+        foreach (var key in keys)
+        {
+            await store.PutAsync(key, new byte[] { 0 }, default);
+        }
+
+        foreach (var after in new[] { "p/", "p/a/1", "p/a/", "p/b/", "p/b/1", "p/bz", "p/c", "p/d" })
+        {
+            var expected = keys.Where(k => k.StartsWith("p/", StringComparison.Ordinal) && string.CompareOrdinal(k, after) > 0);
+            Assert.Equal(expected, await store.ListAsync("p/", after, default).ToListAsync());
+        }
+    }
 }
