@@ -60,7 +60,7 @@ public sealed class S3ArchiveStoreTests : IAsyncLifetime
 
         await archive.WriteBatchAsync(batch);
 
-        Assert.Equal("telemetry/v1/station=st-7/date=2026-11-24/1-100-149.ndjson.gz", batch.Key);
+        Assert.Equal("telemetry/v1/station=st-7/date=2026-11-24/1-100-149.t180140-180229.ndjson.gz", batch.Key);
         Assert.Equal(batch.Content, await _store.GetAsync(batch.Key, default));
         var listed = Assert.Single(await archive.ListBatchesAsync("st-7", batch.Date, batch.Date));
         var read = await archive.ReadMessagesAsync(listed);
