@@ -26,10 +26,13 @@ public sealed class FleetReader(IGrainFactory grains, IOptions<FleetOptions> opt
     public Task<bool> KnowsAsync(string stationId) =>
         grains.GetGrain<IFleetIndexShardGrain>(FleetIndex.ShardOf(stationId, options.Value.Shards)).Contains(stationId);
 
-    public async Task<IReadOnlyList<FleetAlert>> AlertsAsync()
+    /// <summary>Active alerts after the cursor, in <see cref="AlertCursor"/> order: each shard returns its first page, merged.</summary>
+    public async Task<(IReadOnlyList<FleetAlert> Items, bool HasMore)> AlertsAsync(AlertCursor? after, int limit)
     {
-        var perShard = await Task.WhenAll(Enumerable.Range(0, options.Value.Shards)
-            .Select(shard => grains.GetGrain<IFleetIndexShardGrain>(shard).GetAlerts()));
-        return [.. perShard.SelectMany(a => a).OrderBy(a => a.StationId, StringComparer.Ordinal).ThenBy(a => a.Alert.Since)];
+        var query = new FleetAlertQuery(after, limit);
+        var pages = await Task.WhenAll(Enumerable.Range(0, options.Value.Shards)
+            .Select(shard => grains.GetGrain<IFleetIndexShardGrain>(shard).ListAlerts(query)));
+        var merged = pages.SelectMany(p => p.Items).OrderBy(AlertCursor.Of).ToList();
+        return (merged.Take(limit).ToList(), merged.Count > limit || pages.Any(p => p.HasMore));
     }
 }

@@ -27,4 +27,8 @@ public interface IFleetIndexShardGrain : IGrainWithIntegerKey
 
     [AlwaysInterleave]
     Task<IReadOnlyList<FleetAlert>> GetAlerts();
+
+    /// <summary>One page of this shard's active alerts, so a fleet-wide alert page never copies every alert.</summary>
+    [AlwaysInterleave]
+    Task<FleetAlertPage> ListAlerts(FleetAlertQuery query);
 }
