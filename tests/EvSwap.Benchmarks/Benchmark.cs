@@ -20,6 +20,9 @@ public sealed record BenchOptions
     /// <summary>Stations of the fleet in the ceiling, throughput and memory runs.</summary>
     public int Stations { get; init; } = 10_000;
 
+    /// <summary>Fleet of the scale scenario (issue 18: 100,000 stations at one message per minute into one silo).</summary>
+    public int ScaleStations { get; init; } = 100_000;
+
     public TimeSpan StepDuration => Quick ? TimeSpan.FromSeconds(6) : TimeSpan.FromSeconds(15);
 
     /// <summary>A publish rate no run here reaches: the simulator then publishes as fast as the broker acknowledges.</summary>
@@ -33,7 +36,10 @@ public sealed record BenchOptions
 /// <summary>Every figure of issue 6 (and the Measure sections of issues 4 and 5), in one run.</summary>
 public sealed class Benchmark(BenchOptions options, Report report)
 {
-    public static readonly string[] AllScenarios = ["ceiling", "e2e", "aws", "serverless", "bridge"];
+    public static readonly string[] AllScenarios = ["ceiling", "e2e", "aws", "serverless", "bridge", "scale"];
+
+    /// <summary>What "all" runs: the scale scenario is asked for by name (it is long and needs several GiB).</summary>
+    public static readonly string[] DefaultScenarios = ["ceiling", "e2e", "aws", "serverless", "bridge"];
 
     private const string Mqttnet = "1a";
     private const string Mosquitto = "1b";
@@ -54,6 +60,7 @@ public sealed class Benchmark(BenchOptions options, Report report)
                 "e2e" => EndToEndAsync(cancellationToken),
                 "aws" => AwsAsync(cancellationToken),
                 "serverless" => ServerlessAsync(cancellationToken),
+                "scale" => new ScaleScenario(options, report, _http).RunAsync(cancellationToken),
                 _ => BridgeAsync(cancellationToken),
             });
             Console.WriteLine($"   {scenario} took {clock.Elapsed.TotalSeconds:N0} s");
@@ -439,7 +446,7 @@ public sealed class Benchmark(BenchOptions options, Report report)
         Quiet = true,
     }, TextWriter.Null);
 
-    private static async Task<RunSummary> LoadAsync(int port, int stations, double? rate, TimeSpan duration, string prefix, CancellationToken ct, TimeSpan? interval = null, int connections = 4)
+    internal static async Task<RunSummary> LoadAsync(int port, int stations, double? rate, TimeSpan duration, string prefix, CancellationToken ct, TimeSpan? interval = null, int connections = 4)
     {
         var runner = new FleetRunner(new SimulatorOptions
         {
