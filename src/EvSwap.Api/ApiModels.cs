@@ -12,7 +12,9 @@ public sealed record TelemetryResponse(string StationId, DateTimeOffset From, Da
 
 public sealed record AlertItem(string StationId, string Kind, int? Slot, string? Code, DateTimeOffset Since, string Message);
 
-public sealed record AlertsResponse(int Count, IReadOnlyList<AlertItem> Items);
+/// <param name="Count">Alerts on this page.</param>
+/// <param name="NextCursor">Pass as <c>cursor</c> for the next page; null on the last.</param>
+public sealed record AlertsResponse(int Count, IReadOnlyList<AlertItem> Items, string? NextCursor);
 
 [JsonSourceGenerationOptions(JsonSerializerDefaults.Web, UseStringEnumConverter = true, DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull)]
 [JsonSerializable(typeof(StationListResponse))]

@@ -19,10 +19,20 @@ public sealed class FleetReader(IGrainFactory grains, IOptions<FleetOptions> opt
         return (merged.Take(limit).ToList(), hasMore);
     }
 
-    public async Task<IReadOnlyList<FleetAlert>> AlertsAsync()
+    /// <summary>
+    /// Whether the station has ever reported, from its index shard (in memory): the API's answer for an unknown id, so a
+    /// mistyped or probing id never activates a station grain and reads storage and the archive.
+    /// </summary>
+    public Task<bool> KnowsAsync(string stationId) =>
+        grains.GetGrain<IFleetIndexShardGrain>(FleetIndex.ShardOf(stationId, options.Value.Shards)).Contains(stationId);
+
+    /// <summary>Active alerts after the cursor, in <see cref="AlertCursor"/> order: each shard returns its first page, merged.</summary>
+    public async Task<(IReadOnlyList<FleetAlert> Items, bool HasMore)> AlertsAsync(AlertCursor? after, int limit)
     {
-        var perShard = await Task.WhenAll(Enumerable.Range(0, options.Value.Shards)
-            .Select(shard => grains.GetGrain<IFleetIndexShardGrain>(shard).GetAlerts()));
-        return [.. perShard.SelectMany(a => a).OrderBy(a => a.StationId, StringComparer.Ordinal).ThenBy(a => a.Alert.Since)];
+        var query = new FleetAlertQuery(after, limit);
+        var pages = await Task.WhenAll(Enumerable.Range(0, options.Value.Shards)
+            .Select(shard => grains.GetGrain<IFleetIndexShardGrain>(shard).ListAlerts(query)));
+        var merged = pages.SelectMany(p => p.Items).OrderBy(AlertCursor.Of).ToList();
+        return (merged.Take(limit).ToList(), merged.Count > limit || pages.Any(p => p.HasMore));
     }
 }

@@ -45,11 +45,16 @@ public static class StationEndpoints
         return group;
     }
 
-    internal static async Task<IResult> FlushStation(IGrainFactory grains, string id)
+    internal static async Task<IResult> FlushStation(IGrainFactory grains, FleetReader fleet, string id)
     {
         if (!QueryParsing.TryStationId(id, out var error))
         {
             return error!;
+        }
+
+        if (!await fleet.KnowsAsync(id))
+        {
+            return NotFound(id);
         }
 
         var grain = grains.GetGrain<IStationGrain>(id);
@@ -97,11 +102,16 @@ public static class StationEndpoints
         return TypedResults.Ok(new StationListResponse(items, next));
     }
 
-    internal static async Task<IResult> GetStation(IGrainFactory grains, string id)
+    internal static async Task<IResult> GetStation(IGrainFactory grains, FleetReader fleet, string id)
     {
         if (!QueryParsing.TryStationId(id, out var error))
         {
             return error!;
+        }
+
+        if (!await fleet.KnowsAsync(id))
+        {
+            return NotFound(id);
         }
 
         var view = await grains.GetGrain<IStationGrain>(id).GetView();
@@ -109,7 +119,7 @@ public static class StationEndpoints
     }
 
     internal static async Task<IResult> GetTelemetry(
-        IGrainFactory grains, TelemetryHistory history, TimeProvider time, string id, string? from, string? to, string? limit, string? cursor, CancellationToken cancellationToken)
+        IGrainFactory grains, FleetReader fleet, TelemetryHistory history, TimeProvider time, string id, string? from, string? to, string? limit, string? cursor, CancellationToken cancellationToken)
     {
         if (!QueryParsing.TryStationId(id, out var error))
         {
@@ -143,7 +153,7 @@ public static class StationEndpoints
             return QueryParsing.BadRequest("cursor", "cursor must be a value returned as nextCursor by this endpoint.");
         }
 
-        if (await grains.GetGrain<IStationGrain>(id).GetView() is null)
+        if (!await fleet.KnowsAsync(id) || await grains.GetGrain<IStationGrain>(id).GetView() is null)
         {
             return NotFound(id);
         }

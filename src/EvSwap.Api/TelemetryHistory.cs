@@ -31,6 +31,13 @@ public sealed class TelemetryHistory(IGrainFactory grains, TelemetryArchive arch
                 continue;
             }
 
+            // The key tells the batch's station times too: an object outside the range is skipped unread, so a page
+            // late in a day no longer reads every earlier object of the day first.
+            if (!batch.MayOverlap(from, to))
+            {
+                continue;
+            }
+
             // Batches come in (boot, firstSeq) order, so once a page and one more item sort before this batch, neither
             // it nor any later one can be on this page. Without this stop every page read the rest of the range.
             if (CountBefore((batch.Boot, batch.FirstSeq)) > limit)

@@ -17,14 +17,18 @@ public static class ArchiveKeys
     /// <c>{boot}-{first}-{last}</c> for a contiguous batch; one with gaps (late messages went to another batch) adds its
     /// count and a hash of its ranges, <c>{boot}-{first}-{last}-{count}-{hash}</c>, so two batches with the same ends
     /// but different numbers inside can never overwrite each other, and a retry of one batch still hits its own key.
+    /// With the station times of its first and last message (by time, to the second), the name ends in
+    /// <c>.t{HHmmss}-{HHmmss}</c>: a history query then skips every object outside its time range from the listing,
+    /// without reading it. Keys without it (written before) stay valid and are simply read.
     /// </summary>
-    public static string Batch(string stationId, DateOnly date, long boot, IReadOnlyList<SeqRange> seqs)
+    public static string Batch(string stationId, DateOnly date, long boot, IReadOnlyList<SeqRange> seqs, StationTimeSpan? times = null)
     {
         var first = seqs[0].From;
         var last = seqs[^1].To;
+        var span = times is { } t ? string.Create(CultureInfo.InvariantCulture, $".t{t.Earliest:HHmmss}-{t.Latest:HHmmss}") : "";
         return seqs.Count == 1
-            ? string.Create(CultureInfo.InvariantCulture, $"{StationDatePrefix(stationId, date)}{boot}-{first}-{last}{Extension}")
-            : string.Create(CultureInfo.InvariantCulture, $"{StationDatePrefix(stationId, date)}{boot}-{first}-{last}-{seqs.Sum(r => r.Count)}-{RangesHash(seqs):x8}{Extension}");
+            ? string.Create(CultureInfo.InvariantCulture, $"{StationDatePrefix(stationId, date)}{boot}-{first}-{last}{span}{Extension}")
+            : string.Create(CultureInfo.InvariantCulture, $"{StationDatePrefix(stationId, date)}{boot}-{first}-{last}-{seqs.Sum(r => r.Count)}-{RangesHash(seqs):x8}{span}{Extension}");
     }
 
     public static string Batch(string stationId, DateOnly date, long boot, long firstSeq, long lastSeq) =>
@@ -51,6 +55,9 @@ public static class ArchiveKeys
             return hash;
         }
     }
+
+    /// <summary>Every batch of the station, all dates; the trailing '/' keeps station "a" from listing station "ab".</summary>
+    public static string StationPrefix(string stationId) => string.Create(CultureInfo.InvariantCulture, $"{TelemetryRoot}station={stationId}/");
 
     public static string StationDatePrefix(string stationId, DateOnly date) =>
         string.Create(CultureInfo.InvariantCulture, $"{TelemetryRoot}station={stationId}/date={date:yyyy-MM-dd}/");
@@ -81,7 +88,21 @@ public static class ArchiveKeys
             return false;
         }
 
-        var numbers = parts[2].Split('-');
+        var name = parts[2];
+        StationTimeSpan? times = null;
+        var dot = name.IndexOf('.', StringComparison.Ordinal);
+        if (dot >= 0)
+        {
+            if (!TryParseTimes(name[(dot + 1)..], out var span))
+            {
+                return false;
+            }
+
+            times = span;
+            name = name[..dot];
+        }
+
+        var numbers = name.Split('-');
         if (numbers.Length is not (3 or 5)
             || !long.TryParse(numbers[0], NumberStyles.None, CultureInfo.InvariantCulture, out var boot)
             || !long.TryParse(numbers[1], NumberStyles.None, CultureInfo.InvariantCulture, out var first)
@@ -97,7 +118,22 @@ public static class ArchiveKeys
             return false;
         }
 
-        batch = new BatchRef(key, stationId, date, boot, first, last, count);
+        batch = new BatchRef(key, stationId, date, boot, first, last, count) { Times = times };
+        return true;
+    }
+
+    private static bool TryParseTimes(string text, out StationTimeSpan span)
+    {
+        span = default;
+        if (text.Length != 14 || text[0] != 't' || text[7] != '-'
+            || !TimeOnly.TryParseExact(text.AsSpan(1, 6), "HHmmss", CultureInfo.InvariantCulture, DateTimeStyles.None, out var earliest)
+            || !TimeOnly.TryParseExact(text.AsSpan(8, 6), "HHmmss", CultureInfo.InvariantCulture, DateTimeStyles.None, out var latest)
+            || latest < earliest)
+        {
+            return false;
+        }
+
+        span = new StationTimeSpan(earliest, latest);
         return true;
     }
 }

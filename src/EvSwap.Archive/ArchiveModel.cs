@@ -16,7 +16,10 @@ public sealed record TelemetryBatch(string StationId, long Boot, DateOnly Date, 
 
     public long LastSeq => Seqs[^1].To;
 
-    public string Key => ArchiveKeys.Batch(StationId, Date, Boot, Seqs);
+    public string Key => ArchiveKeys.Batch(StationId, Date, Boot, Seqs, Times);
+
+    /// <summary>Station times of the earliest and latest message; in the key when known.</summary>
+    public StationTimeSpan? Times { get; init; }
 
     /// <summary>The earliest receive time of a message in the batch.</summary>
     public DateTimeOffset OldestReceivedAt { get; init; }
@@ -29,7 +32,10 @@ public sealed record TelemetryBatch(string StationId, long Boot, DateOnly Date, 
             seqs.Add(m.Seq);
         }
 
-        return new(stationId, boot, date, seqs.Ranges, messages.Count, messages.Sum(m => (long)m.Payload.Length), ArchiveCodec.EncodeBatch(messages));
+        return new(stationId, boot, date, seqs.Ranges, messages.Count, messages.Sum(m => (long)m.Payload.Length), ArchiveCodec.EncodeBatch(messages))
+        {
+            Times = StationTimeSpan.Of(messages.Min(m => m.Ts), messages.Max(m => m.Ts)),
+        };
     }
 }
 
@@ -43,7 +49,14 @@ public sealed record RejectedMessage(DateTimeOffset ReceivedAt, string Topic, IR
 /// <param name="FirstSeq">The lowest sequence number inside.</param>
 /// <param name="LastSeq">The highest sequence number inside.</param>
 /// <param name="Count">How many messages: LastSeq - FirstSeq + 1 unless late messages left gaps.</param>
-public sealed record BatchRef(string Key, string StationId, DateOnly Date, long Boot, long FirstSeq, long LastSeq, long Count);
+public sealed record BatchRef(string Key, string StationId, DateOnly Date, long Boot, long FirstSeq, long LastSeq, long Count)
+{
+    /// <summary>Station times of its earliest and latest message, when the key has them.</summary>
+    public StationTimeSpan? Times { get; init; }
+
+    /// <summary>Whether the batch can hold a message with a station time in [from, to]; unknown times say yes.</summary>
+    public bool MayOverlap(DateTimeOffset from, DateTimeOffset to) => Times is not { } t || t.MayOverlap(Date, from, to);
+}
 
 /// <summary>A message read back from the archive.</summary>
 public sealed record StoredMessage(DateTimeOffset ReceivedAt, byte[] Payload);

@@ -50,7 +50,7 @@ public sealed class FileSystemArchiveStore : IArchiveStore
 
         var keys = Directory.EnumerateFiles(directory, "*", SearchOption.AllDirectories)
             .Where(f => !f.EndsWith(".tmp", StringComparison.Ordinal))
-            .Select(f => Path.GetRelativePath(_root, f).Replace(Path.DirectorySeparatorChar, '/'))
+            .Select(KeyOf)
             .Where(k => k.StartsWith(prefix, StringComparison.Ordinal))
             .Order(StringComparer.Ordinal);
         foreach (var key in keys)
@@ -60,6 +60,47 @@ public sealed class FileSystemArchiveStore : IArchiveStore
         }
 
         await Task.CompletedTask;
+    }
+
+    /// <summary>Directories whose keys all sort before <paramref name="startAfter"/> are not entered.</summary>
+    public async IAsyncEnumerable<string> ListAsync(string prefix, string startAfter, [EnumeratorCancellation] CancellationToken cancellationToken)
+    {
+        var slash = prefix.LastIndexOf('/');
+        var directory = slash < 0 ? _root : PathOf(prefix[..slash]);
+        if (!Directory.Exists(directory))
+        {
+            yield break;
+        }
+
+        var keys = new List<string>();
+        Collect(directory, keys);
+        keys.Sort(StringComparer.Ordinal);
+        foreach (var key in keys)
+        {
+            cancellationToken.ThrowIfCancellationRequested();
+            yield return key;
+        }
+
+        await Task.CompletedTask;
+
+        void Collect(string dir, List<string> into)
+        {
+            foreach (var sub in Directory.EnumerateDirectories(dir))
+            {
+                // Every key below starts with this directory's key; if that sorts before startAfter without being a
+                // prefix of it, so does every key below.
+                var dirKey = KeyOf(sub) + "/";
+                if (string.CompareOrdinal(dirKey, startAfter) > 0 || startAfter.StartsWith(dirKey, StringComparison.Ordinal))
+                {
+                    Collect(sub, into);
+                }
+            }
+
+            into.AddRange(Directory.EnumerateFiles(dir)
+                .Where(f => !f.EndsWith(".tmp", StringComparison.Ordinal))
+                .Select(KeyOf)
+                .Where(k => k.StartsWith(prefix, StringComparison.Ordinal) && string.CompareOrdinal(k, startAfter) > 0));
+        }
     }
 
     public Task CheckAsync(CancellationToken cancellationToken)
@@ -80,4 +121,6 @@ public sealed class FileSystemArchiveStore : IArchiveStore
 
         return Path.Combine(_root, key.Replace('/', Path.DirectorySeparatorChar));
     }
+
+    private string KeyOf(string path) => Path.GetRelativePath(_root, path).Replace(Path.DirectorySeparatorChar, '/');
 }

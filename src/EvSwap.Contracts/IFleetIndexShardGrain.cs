@@ -12,9 +12,23 @@ public interface IFleetIndexShardGrain : IGrainWithIntegerKey
     [OneWay]
     Task Upsert(StationSummary summary);
 
+    /// <summary>
+    /// Awaited, for a station's first report ever: once the station's first message is acknowledged the index knows it,
+    /// so the API can answer "unknown station" from the index without activating a grain.
+    /// </summary>
+    Task Register(StationSummary summary);
+
+    /// <summary>Whether the station has reported (to this shard); a lookup in memory, no storage read.</summary>
+    [AlwaysInterleave]
+    Task<bool> Contains(string stationId);
+
     [AlwaysInterleave]
     Task<FleetPage> List(FleetQuery query);
 
     [AlwaysInterleave]
     Task<IReadOnlyList<FleetAlert>> GetAlerts();
+
+    /// <summary>One page of this shard's active alerts, so a fleet-wide alert page never copies every alert.</summary>
+    [AlwaysInterleave]
+    Task<FleetAlertPage> ListAlerts(FleetAlertQuery query);
 }

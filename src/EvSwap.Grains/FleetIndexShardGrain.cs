@@ -59,6 +59,10 @@ public sealed class FleetIndexShardGrain : Grain, IFleetIndexShardGrain
         return Task.CompletedTask;
     }
 
+    public Task Register(StationSummary summary) => Upsert(summary);
+
+    public Task<bool> Contains(string stationId) => Task.FromResult(_state.State.Stations.ContainsKey(stationId));
+
     public Task<FleetPage> List(FleetQuery query)
     {
         var ids = SortedIds();
@@ -105,6 +109,40 @@ public sealed class FleetIndexShardGrain : Grain, IFleetIndexShardGrain
         }
 
         return Task.FromResult<IReadOnlyList<FleetAlert>>(result);
+    }
+
+    public Task<FleetAlertPage> ListAlerts(FleetAlertQuery query)
+    {
+        var ids = SortedIds();
+        var start = 0;
+        if (query.After is { } after)
+        {
+            // The cursor's own station may still have alerts after it; stations before it have none to give.
+            start = Array.BinarySearch(ids, after.StationId, StringComparer.Ordinal);
+            start = start >= 0 ? start : ~start;
+        }
+
+        var now = _time.GetUtcNow();
+        var items = new List<FleetAlert>(Math.Min(query.Limit, 64));
+        for (var i = start; i < ids.Length; i++)
+        {
+            var s = _state.State.Stations[ids[i]];
+            var alerts = StationModel.ActiveAlerts(s.Alerts, s.LastSeen, now, _options.OfflineAfter)
+                .Select(a => new FleetAlert(s.StationId, a))
+                .Where(a => query.After is null || AlertCursor.Of(a).CompareTo(query.After) > 0)
+                .OrderBy(AlertCursor.Of);
+            foreach (var alert in alerts)
+            {
+                if (items.Count == query.Limit)
+                {
+                    return Task.FromResult(new FleetAlertPage(items, HasMore: true));
+                }
+
+                items.Add(alert);
+            }
+        }
+
+        return Task.FromResult(new FleetAlertPage(items, HasMore: false));
     }
 
     private static bool Matches(StationStatus? status, bool online, int alerts) => status switch

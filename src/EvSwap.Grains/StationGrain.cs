@@ -146,7 +146,7 @@ public sealed class StationGrain : Grain, IStationGrain
         _indexDirty = true;
         if (first || result.AlertsChanged || now - _lastIndexPush >= _options.IndexRefreshInterval)
         {
-            await PushIndexAsync(now, StationModel.SortedSlots(envelope.Message));
+            await PushIndexAsync(now, StationModel.SortedSlots(envelope.Message), register: first);
         }
 
         return outcome;
@@ -268,12 +268,13 @@ public sealed class StationGrain : Grain, IStationGrain
         }
     }
 
-    private Task PushIndexAsync(DateTimeOffset now, IReadOnlyList<SlotReading>? slots = null)
+    private Task PushIndexAsync(DateTimeOffset now, IReadOnlyList<SlotReading>? slots = null, bool register = false)
     {
         _indexDirty = false;
         _lastIndexPush = now;
         var shard = GrainFactory.GetGrain<IFleetIndexShardGrain>(FleetIndex.ShardOf(StationId, _fleetOptions.Shards));
-        return shard.Upsert(StationModel.ToSummary(StationId, State, _options, slots));
+        var summary = StationModel.ToSummary(StationId, State, _options, slots);
+        return register ? shard.Register(summary) : shard.Upsert(summary);
     }
 
     private void MarkArchived(TelemetryBatch batch)

@@ -18,9 +18,10 @@ public static class StationRecovery
     {
         // A message is at most a day older than its arrival (the contract rejects older ones), so a batch written
         // since the last state write lies no earlier than the day before the newest message then known.
+        // Everything from that day on is one listing (one request per 1,000 batches), never one per day: a station
+        // silent for years costs one request to activate, not one per day since.
         var from = state.HasReported ? DateOnly.FromDateTime(state.LastStationTs.UtcDateTime).AddDays(-1) : today.AddDays(-1);
-        var to = from > today ? from : today;
-        var batches = await archive.ListBatchesAsync(stationId, from, to, cancellationToken);
+        var batches = await archive.ListBatchesAsync(stationId, from, DateOnly.MaxValue, cancellationToken);
         var read = 0;
         var applied = 0;
         foreach (var batch in batches.OrderBy(b => b.Boot).ThenBy(b => b.FirstSeq))

@@ -28,6 +28,8 @@ public sealed class TelemetryBuffer(ArchiveOptions options)
     private DateOnly _openDate;
     private DateTimeOffset _openedAt;
     private DateTimeOffset _openOldestReceivedAt;
+    private DateTimeOffset _openEarliestTs;
+    private DateTimeOffset _openLatestTs;
     private SeqSet _openSeqs = new();
     private int _openCount;
     private long _openBytes;
@@ -77,11 +79,15 @@ public sealed class TelemetryBuffer(ArchiveOptions options)
             _openDate = date;
             _openedAt = now;
             _openOldestReceivedAt = message.ReceivedAt;
+            (_openEarliestTs, _openLatestTs) = (message.Ts, message.Ts);
         }
         else if (message.ReceivedAt < _openOldestReceivedAt)
         {
             _openOldestReceivedAt = message.ReceivedAt;
         }
+
+        _openEarliestTs = message.Ts < _openEarliestTs ? message.Ts : _openEarliestTs;
+        _openLatestTs = message.Ts > _openLatestTs ? message.Ts : _openLatestTs;
 
         _tail.Add(message);
         _openSeqs.Add(message.Seq);
@@ -121,6 +127,7 @@ public sealed class TelemetryBuffer(ArchiveOptions options)
         _sealed.Enqueue(new TelemetryBatch(_stationId!, _openBoot, _openDate, _openSeqs.Ranges, _openCount, _openBytes, content)
         {
             OldestReceivedAt = _openOldestReceivedAt,
+            Times = StationTimeSpan.Of(_openEarliestTs, _openLatestTs),
         });
         _sealedBytes += _openBytes;
         _openSeqs = new SeqSet();

@@ -46,7 +46,7 @@ public sealed class DynamoDBGatewayListProvider : IGatewayListProvider, IDisposa
 
     public async Task<IList<Uri>> GetGatewaysAsync(CancellationToken cancellationToken)
     {
-        DynamoDBTables.Count("membership", "GetItem");
+        DynamoDBTables.Count("membership", "GetItem", _options.MembershipTableName);
         var response = await _client.GetItemAsync(new GetItemRequest
         {
             TableName = _options.MembershipTableName,

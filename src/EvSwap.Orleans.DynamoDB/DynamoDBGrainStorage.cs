@@ -68,7 +68,7 @@ public sealed class DynamoDBGrainStorage : IGrainStorage, ILifecycleParticipant<
     /// <summary>Checks (and when asked, creates) the table. Called by the silo lifecycle; tests call it directly.</summary>
     public Task InitializeAsync(CancellationToken cancellationToken)
     {
-        DynamoDBTables.Count(Role, "DescribeTable");
+        DynamoDBTables.Count(Role, "DescribeTable", Table);
         return DynamoDBTables.EnsureTableAsync(_client, Table, KeyName, _options.CreateIfNotExists, _options.TableCreationTimeout, _logger, cancellationToken);
     }
 
@@ -79,7 +79,7 @@ public sealed class DynamoDBGrainStorage : IGrainStorage, ILifecycleParticipant<
         GetItemResponse response;
         try
         {
-            DynamoDBTables.Count(Role, "GetItem");
+            DynamoDBTables.Count(Role, "GetItem", Table);
             response = await _client.GetItemAsync(new GetItemRequest
             {
                 TableName = Table,
@@ -161,7 +161,7 @@ public sealed class DynamoDBGrainStorage : IGrainStorage, ILifecycleParticipant<
             var (condition, names, values) = ETagCondition(grainState.ETag);
             try
             {
-                DynamoDBTables.Count(Role, "DeleteItem");
+                DynamoDBTables.Count(Role, "DeleteItem", Table);
                 await _client.DeleteItemAsync(new DeleteItemRequest
                 {
                     TableName = Table,
@@ -220,7 +220,7 @@ public sealed class DynamoDBGrainStorage : IGrainStorage, ILifecycleParticipant<
         var (condition, names, values) = ETagCondition(expectedETag);
         try
         {
-            DynamoDBTables.Count(Role, "PutItem");
+            DynamoDBTables.Count(Role, "PutItem", Table);
             await _client.PutItemAsync(new PutItemRequest
             {
                 TableName = Table,

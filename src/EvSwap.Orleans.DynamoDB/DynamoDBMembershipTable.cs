@@ -43,7 +43,7 @@ public sealed class DynamoDBMembershipTable : IMembershipTable, IDisposable
     {
         // No item is created here: an absent item reads as version 0 and the first InsertRow creates it
         // conditionally, which keeps clients and silos that only read from ever writing.
-        DynamoDBTables.Count(Role, "DescribeTable");
+        DynamoDBTables.Count(Role, "DescribeTable", Table);
         await DynamoDBTables.EnsureTableAsync(_client, Table, MembershipItem.Key, _options.CreateIfNotExists, _options.TableCreationTimeout, _logger, cancellationToken);
         _logger.LogInformation("DynamoDB membership for service {ServiceId}, cluster {ClusterId} in table {Table}", _serviceId, _clusterId, Table);
     }
@@ -52,7 +52,7 @@ public sealed class DynamoDBMembershipTable : IMembershipTable, IDisposable
 
     public async Task DeleteMembershipTableEntriesAsync(string clusterId, CancellationToken cancellationToken)
     {
-        DynamoDBTables.Count(Role, "DeleteItem");
+        DynamoDBTables.Count(Role, "DeleteItem", Table);
         await _client.DeleteItemAsync(new DeleteItemRequest
         {
             TableName = Table,
@@ -154,7 +154,7 @@ public sealed class DynamoDBMembershipTable : IMembershipTable, IDisposable
         var rowKey = MembershipItem.RowKey(entry.SiloAddress);
         try
         {
-            DynamoDBTables.Count(Role, "UpdateItem");
+            DynamoDBTables.Count(Role, "UpdateItem", Table);
             await _client.UpdateItemAsync(new UpdateItemRequest
             {
                 TableName = Table,
@@ -175,10 +175,11 @@ public sealed class DynamoDBMembershipTable : IMembershipTable, IDisposable
 
     public async Task CleanupDefunctSiloEntriesAsync(DateTimeOffset beforeDate, CancellationToken cancellationToken)
     {
+        // Every row that is not Active and has shown no activity since the cut-off goes, as Orleans' own providers
+        // and conformance suite do: a silo that crashed while Joining, ShuttingDown or Stopping is never declared
+        // Dead by anyone, and keeping only-Dead cleanup would let such rows pile up in the one item for ever.
         var data = await ReadAllAsync(cancellationToken);
-        var defunct = data.Members
-            .Where(row => row.Item1.Status == SiloStatus.Dead && new DateTimeOffset(DateTime.SpecifyKind(MembershipItem.LastActivity(row.Item1), DateTimeKind.Utc)) < beforeDate)
-            .ToList();
+        var defunct = data.Members.Where(row => MembershipItem.IsDefunct(row.Item1, beforeDate)).ToList();
 
         // Several REMOVEs per request, but a bounded number: expressions are limited to 4 KB.
         foreach (var chunk in defunct.Chunk(20))
@@ -199,7 +200,7 @@ public sealed class DynamoDBMembershipTable : IMembershipTable, IDisposable
 
             try
             {
-                DynamoDBTables.Count(Role, "UpdateItem");
+                DynamoDBTables.Count(Role, "UpdateItem", Table);
                 await _client.UpdateItemAsync(new UpdateItemRequest
                 {
                     TableName = Table,
@@ -222,7 +223,7 @@ public sealed class DynamoDBMembershipTable : IMembershipTable, IDisposable
 
     private async Task<Dictionary<string, AttributeValue>?> GetItemAsync(string? projection, Dictionary<string, string>? names, CancellationToken cancellationToken)
     {
-        DynamoDBTables.Count(Role, "GetItem");
+        DynamoDBTables.Count(Role, "GetItem", Table);
         var response = await _client.GetItemAsync(new GetItemRequest
         {
             TableName = Table,
@@ -238,7 +239,7 @@ public sealed class DynamoDBMembershipTable : IMembershipTable, IDisposable
     {
         try
         {
-            DynamoDBTables.Count(Role, operation);
+            DynamoDBTables.Count(Role, operation, Table);
             await write();
             return true;
         }

@@ -20,8 +20,9 @@ internal static class DynamoDBTables
 
     internal static readonly Counter<long> Requests = Meter.CreateCounter<long>("evswap.dynamodb.requests", description: "DynamoDB requests made by the Orleans providers");
 
-    internal static void Count(string role, string operation) =>
-        Requests.Add(1, new KeyValuePair<string, object?>("role", role), new KeyValuePair<string, object?>("operation", operation));
+    /// <remarks>The table tag tells apart hosts that share a process (tests) and deployments that share a collector.</remarks>
+    internal static void Count(string role, string operation, string table) =>
+        Requests.Add(1, new("role", role), new("operation", operation), new("table", table));
 
     public static IAmazonDynamoDB CreateClient(DynamoDBConnectionOptions options)
     {

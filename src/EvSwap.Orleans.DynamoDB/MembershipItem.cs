@@ -139,6 +139,11 @@ internal static class MembershipItem
     }
 
     /// <summary>The latest moment a row shows life: start, heartbeat or a suspicion vote (what Orleans' cleanup uses).</summary>
+    /// <summary>A row cleanup may remove: not Active, and no start, heartbeat or vote since <paramref name="cutoff"/>.</summary>
+    public static bool IsDefunct(MembershipEntry entry, DateTimeOffset cutoff) =>
+        entry.Status != SiloStatus.Active
+        && new DateTimeOffset(DateTime.SpecifyKind(LastActivity(entry), DateTimeKind.Utc)) < cutoff;
+
     public static DateTime LastActivity(MembershipEntry entry)
     {
         var latest = entry.StartTime > entry.IAmAliveTime ? entry.StartTime : entry.IAmAliveTime;

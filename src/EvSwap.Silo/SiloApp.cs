@@ -71,7 +71,7 @@ public static class SiloApp
         services.AddSingleton(shutdown);
         services.Configure<HostOptions>(o => o.ShutdownTimeout = shutdown.Host);
         services.PostConfigure<MqttOptions>(o => o.DrainTimeout = shutdown.BridgeDrain);
-        services.AddSingleton(TimeProvider.System);
+        services.TryAddSingleton(TimeProvider.System);
         AddValidatedOptions<StationOptions>(services, config, StationOptions.Section);
         AddValidatedOptions<ArchiveOptions>(services, config, ArchiveOptions.Section);
         AddValidatedOptions<FleetOptions>(services, config, FleetOptions.Section);

@@ -60,7 +60,7 @@ public sealed class S3ArchiveStoreTests : IAsyncLifetime
 
         await archive.WriteBatchAsync(batch);
 
-        Assert.Equal("telemetry/v1/station=st-7/date=2026-11-24/1-100-149.ndjson.gz", batch.Key);
+        Assert.Equal("telemetry/v1/station=st-7/date=2026-11-24/1-100-149.t180140-180229.ndjson.gz", batch.Key);
         Assert.Equal(batch.Content, await _store.GetAsync(batch.Key, default));
         var listed = Assert.Single(await archive.ListBatchesAsync("st-7", batch.Date, batch.Date));
         var read = await archive.ReadMessagesAsync(listed);
@@ -95,6 +95,22 @@ public sealed class S3ArchiveStoreTests : IAsyncLifetime
         Assert.Equal(1100, batches.Count);
         Assert.All(batches, b => Assert.Equal("st-many", b.StationId));
         Assert.Equal(batches.Select(b => b.FirstSeq).Order(), batches.Select(b => b.FirstSeq));
+    }
+
+    [Fact]
+    public async Task Listing_from_a_date_years_back_costs_one_request_not_one_per_day()
+    {
+        var archive = new TelemetryArchive(_store);
+        var old = Batch("st-years", 1, 1) with { Date = new DateOnly(2024, 3, 1) };
+        var recent = Batch("st-years", 2, 2) with { Date = new DateOnly(2026, 11, 24) };
+        await archive.WriteBatchAsync(old);
+        await archive.WriteBatchAsync(recent);
+
+        var before = _store.Lists;
+        var batches = await archive.ListBatchesAsync("st-years", new DateOnly(2024, 3, 2), DateOnly.MaxValue);
+
+        Assert.Equal([recent.Key], batches.Select(b => b.Key));
+        Assert.Equal(1, _store.Lists - before);
     }
 
     [Fact]

@@ -20,6 +20,9 @@ public sealed record BenchOptions
     /// <summary>Stations of the fleet in the ceiling, throughput and memory runs.</summary>
     public int Stations { get; init; } = 10_000;
 
+    /// <summary>Fleet of the scale scenario (issue 18: 100,000 stations at one message per minute into one silo).</summary>
+    public int ScaleStations { get; init; } = 100_000;
+
     public TimeSpan StepDuration => Quick ? TimeSpan.FromSeconds(6) : TimeSpan.FromSeconds(15);
 
     /// <summary>A publish rate no run here reaches: the simulator then publishes as fast as the broker acknowledges.</summary>
@@ -33,7 +36,10 @@ public sealed record BenchOptions
 /// <summary>Every figure of issue 6 (and the Measure sections of issues 4 and 5), in one run.</summary>
 public sealed class Benchmark(BenchOptions options, Report report)
 {
-    public static readonly string[] AllScenarios = ["ceiling", "e2e", "aws", "serverless", "bridge", "log"];
+    public static readonly string[] AllScenarios = ["ceiling", "e2e", "aws", "serverless", "bridge", "log", "scale"];
+
+    /// <summary>What "all" runs: the scale scenario is asked for by name (it is long and needs several GiB).</summary>
+    public static readonly string[] DefaultScenarios = ["ceiling", "e2e", "aws", "serverless", "bridge", "log"];
 
     private const string Mqttnet = "1a";
     private const string Mosquitto = "1b";
@@ -55,6 +61,7 @@ public sealed class Benchmark(BenchOptions options, Report report)
                 "aws" => AwsAsync(cancellationToken),
                 "serverless" => ServerlessAsync(cancellationToken),
                 "log" => new IngestLogBenchmark(options, report).RunAsync(cancellationToken),
+                "scale" => new ScaleScenario(options, report, _http).RunAsync(cancellationToken),
                 _ => BridgeAsync(cancellationToken),
             });
             Console.WriteLine($"   {scenario} took {clock.Elapsed.TotalSeconds:N0} s");

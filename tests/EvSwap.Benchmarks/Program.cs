@@ -4,29 +4,37 @@ using EvSwap.Benchmarks;
 
 var scenariosArgument = new Argument<string>("scenarios")
 {
-    Description = $"'all' or a comma-separated list of: {string.Join(", ", Benchmark.AllScenarios)}.",
+    Description = $"'all' ({string.Join(", ", Benchmark.DefaultScenarios)}) or a comma-separated list of: {string.Join(", ", Benchmark.AllScenarios)}.",
     DefaultValueFactory = _ => "all",
 };
 var quickOption = new Option<bool>("--quick") { Description = "Shorter steps and windows: indicative figures in about 5 minutes." };
 var jsonOption = new Option<string?>("--json") { Description = "Also write the results as JSON to this file." };
 var markdownOption = new Option<string?>("--markdown") { Description = "Also write the results table as markdown to this file." };
 var stationsOption = new Option<int>("--stations") { Description = "Fleet size of the ceiling, end-to-end and bridge runs.", DefaultValueFactory = _ => 10_000 };
+var scaleStationsOption = new Option<int>("--scale-stations") { Description = "Fleet size of the scale scenario, 1,000 to 100,000.", DefaultValueFactory = _ => 100_000 };
 var root = new RootCommand("EvSwap benchmark: bare-broker ceilings, EvSwap end to end, AWS requests per message, the serverless comparison and the bridge, as one table.")
 {
-    scenariosArgument, quickOption, jsonOption, markdownOption, stationsOption,
+    scenariosArgument, quickOption, jsonOption, markdownOption, stationsOption, scaleStationsOption,
 };
 root.SetAction((parse, cancellationToken) => RunAsync(
-    parse.GetValue(scenariosArgument)!, parse.GetValue(quickOption), parse.GetValue(jsonOption), parse.GetValue(markdownOption), parse.GetValue(stationsOption), cancellationToken));
+    parse.GetValue(scenariosArgument)!, parse.GetValue(quickOption), parse.GetValue(jsonOption), parse.GetValue(markdownOption), parse.GetValue(stationsOption), parse.GetValue(scaleStationsOption), cancellationToken));
 return await root.Parse(args).InvokeAsync();
 
-static async Task<int> RunAsync(string scenarioList, bool quick, string? json, string? markdown, int stations, CancellationToken cancellationToken)
+static async Task<int> RunAsync(string scenarioList, bool quick, string? json, string? markdown, int stations, int scaleStations, CancellationToken cancellationToken)
 {
+    // Station ids are numbered with five digits by the simulator.
+    if (scaleStations is < 1_000 or > 100_000)
+    {
+        Console.Error.WriteLine($"--scale-stations must be from 1,000 to 100,000; got {scaleStations}");
+        return 2;
+    }
+
     var scenarios = new HashSet<string>(StringComparer.OrdinalIgnoreCase);
     foreach (var s in scenarioList.Split(',', StringSplitOptions.RemoveEmptyEntries))
     {
         if (s.Equals("all", StringComparison.OrdinalIgnoreCase))
         {
-            scenarios.UnionWith(Benchmark.AllScenarios);
+            scenarios.UnionWith(Benchmark.DefaultScenarios);
         }
         else if (Benchmark.AllScenarios.Contains(s))
         {
@@ -39,7 +47,7 @@ static async Task<int> RunAsync(string scenarioList, bool quick, string? json, s
         }
     }
 
-    var options = new BenchOptions { Quick = quick, Scenarios = scenarios, Stations = stations };
+    var options = new BenchOptions { Quick = quick, Scenarios = scenarios, Stations = stations, ScaleStations = scaleStations };
     var machine = Machine.Describe(quick);
     Console.WriteLine(machine);
 

@@ -170,7 +170,10 @@ public sealed class S3ArchiveEndToEndTests(ITestOutputHelper output) : IAsyncLif
 
         // Four objects (the reboot closes boot 1 early) and three messages still in the grain's buffer.
         var date = start.UtcDateTime.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture);
-        string[] objects = [.. new[] { "1-1-5", "1-6-10", "1-11-12", "2-1-5" }.Select(n => $"telemetry/v1/station={id}/date={date}/{n}.ndjson.gz").Order(StringComparer.Ordinal)];
+        // Each key ends in the station times of its first and last message.
+        string[] objects = [.. new[] { ("1-1-5", 0, 4), ("1-6-10", 5, 9), ("1-11-12", 10, 11), ("2-1-5", 12, 16) }
+            .Select(o => $"telemetry/v1/station={id}/date={date}/{o.Item1}.t{start.AddSeconds(o.Item2).UtcDateTime:HHmmss}-{start.AddSeconds(o.Item3).UtcDateTime:HHmmss}.ndjson.gz")
+            .Order(StringComparer.Ordinal)];
         // Waits for complete objects, not just keys (see ReadCompleteArchiveAsync).
         var archivedLines = await Eventually.GetAsync(ReadArchiveAsync, lines => lines.Select(l => l.Key).Distinct().SequenceEqual(objects) && lines.Count == messages.Count - 3);
         Assert.Equal(objects, archivedLines.Select(l => l.Key).Distinct());
@@ -185,6 +188,37 @@ public sealed class S3ArchiveEndToEndTests(ITestOutputHelper output) : IAsyncLif
         Assert.Equal(17, expected.Count);
         Assert.Equal(3, part.Pages);
         AssertItemsAsSent(expected, part.Items, sent);
+    }
+
+    [Fact]
+    public async Task A_history_page_late_in_the_day_reads_only_the_objects_that_can_hold_it()
+    {
+        await using var silo = await StartSiloAsync("--Archive:MaxBatchMessages=5");
+        using var client = await silo.ConnectPublisherAsync("s3-history-cost-publisher");
+        const string id = "s3-history-cost";
+
+        // 100 snapshots ten minutes apart over the last 17 hours: 20 objects of 5.
+        var now = DateTimeOffset.UtcNow;
+        var start = new DateTimeOffset(now.Year, now.Month, now.Day, now.Hour, now.Minute, now.Second, TimeSpan.Zero).AddHours(-17);
+        var sent = new Dictionary<(long Boot, long Seq), (DateTimeOffset Ts, byte[] Payload)>();
+        for (var seq = 1; seq <= 100; seq++)
+        {
+            var ts = start.AddMinutes(10 * (seq - 1));
+            var payload = Payload(id, 1, seq, ts);
+            await LocalSilo.PublishAsync(client, TelemetryTopic.For(id), payload);
+            sent.Add((1, seq), (ts, payload));
+        }
+
+        await Eventually.GetAsync(ReadArchiveAsync, lines => lines.Count(l => l.Key.Contains($"station={id}/", StringComparison.Ordinal)) == 100);
+        var s3 = silo.Services.GetRequiredService<S3ArchiveStore>();
+        var before = s3.Gets;
+
+        // The last ten snapshots: before keys carried station times, the page read all 20 objects to find them.
+        var page = await ReadAllPagesAsync(silo, id, sent[(1, 91)].Ts, sent[(1, 100)].Ts, limit: 100);
+
+        AssertItemsAsSent(Enumerable.Range(91, 10).Select(seq => (1L, (long)seq)), page.Items, sent);
+        output.WriteLine($"objects read for the last 10 of 100 snapshots: {s3.Gets - before}");
+        Assert.Equal(2, s3.Gets - before);
     }
 
     private Task<LocalSilo> StartSiloAsync(params string[] args) => LocalSilo.StartAsync(
@@ -277,13 +311,14 @@ public sealed class S3ArchiveEndToEndTests(ITestOutputHelper output) : IAsyncLif
             Assert.True(sent[(line.Station, line.Boot, line.Seq)].AsSpan().SequenceEqual(line.Payload), $"line ({line.Station}, {line.Boot}, {line.Seq}) differs from the payload sent");
         }
 
-        // Each object holds one station, boot and date and is named by its first and last seq (DESIGN.md layout).
+        // Each object holds one station, boot and date and is named by its first and last seq and the station times of
+        // its earliest and latest message (DESIGN.md layout).
         foreach (var batch in archived.GroupBy(l => l.Key))
         {
             var lines = batch.ToList();
             var first = lines[0];
             var expectedKey = string.Create(CultureInfo.InvariantCulture,
-                $"telemetry/v1/station={first.Station}/date={first.Ts.UtcDateTime:yyyy-MM-dd}/{first.Boot}-{first.Seq}-{lines[^1].Seq}.ndjson.gz");
+                $"telemetry/v1/station={first.Station}/date={first.Ts.UtcDateTime:yyyy-MM-dd}/{first.Boot}-{first.Seq}-{lines[^1].Seq}.t{lines.Min(l => l.Ts).UtcDateTime:HHmmss}-{lines.Max(l => l.Ts).UtcDateTime:HHmmss}.ndjson.gz");
             Assert.Equal(expectedKey, batch.Key);
             Assert.All(lines, l => Assert.Equal((first.Station, first.Boot, first.Ts.UtcDateTime.Date), (l.Station, l.Boot, l.Ts.UtcDateTime.Date)));
             Assert.Equal(Enumerable.Range((int)first.Seq, lines.Count).Select(i => (long)i), lines.Select(l => l.Seq));

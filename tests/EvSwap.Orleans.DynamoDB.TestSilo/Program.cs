@@ -34,8 +34,10 @@ builder.UseOrleans(silo =>
             o.TableRefreshTimeout = TimeSpan.FromSeconds(2);
             o.IAmAliveTablePublishTimeout = TimeSpan.FromSeconds(2);
             o.DeathVoteExpirationTimeout = TimeSpan.FromSeconds(10);
-            o.DefunctSiloExpiration = TimeSpan.FromSeconds(3);
-            o.DefunctSiloMinimumRetention = TimeSpan.FromSeconds(3);
+            // Cleanup removes every row that is not Active once it is this old, Joining rows included (as Orleans
+            // does): it must exceed the longest join, which on a loaded 2-core machine takes several seconds.
+            o.DefunctSiloExpiration = TimeSpan.FromSeconds(15);
+            o.DefunctSiloMinimumRetention = TimeSpan.FromSeconds(15);
             o.DefunctSiloCleanupPeriod = TimeSpan.FromSeconds(2);
         });
     }

@@ -21,6 +21,8 @@ public sealed class OutageArchiveStore(string root) : IArchiveStore
 
     public IAsyncEnumerable<string> ListAsync(string prefix, CancellationToken cancellationToken) => _inner.ListAsync(prefix, cancellationToken);
 
+    public IAsyncEnumerable<string> ListAsync(string prefix, string startAfter, CancellationToken cancellationToken) => _inner.ListAsync(prefix, startAfter, cancellationToken);
+
     public Task CheckAsync(CancellationToken cancellationToken) =>
         _down ? throw new IOException("archive unavailable (test outage)") : _inner.CheckAsync(cancellationToken);
 }

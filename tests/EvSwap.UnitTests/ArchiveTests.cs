@@ -52,7 +52,32 @@ public class ArchiveTests : IDisposable
         Assert.Equal($"rejected/v1/date=2026-11-24/silo-a-{at.UtcTicks}.ndjson.gz", ArchiveKeys.Rejected("silo-a", at));
     }
 
+    [Fact]
+    public void A_batch_key_carries_the_station_times_of_its_earliest_and_latest_message_and_parses_them_back()
+    {
+        var date = new DateOnly(2026, 11, 24);
+        var times = StationTimeSpan.Of(new DateTimeOffset(2026, 11, 24, 23, 0, 5, 900, TimeSpan.Zero), new DateTimeOffset(2026, 11, 24, 23, 59, 1, TimeSpan.Zero));
+
+        var key = ArchiveKeys.Batch("st-1", date, 7, [new(1, 3), new(5, 6)], times);
+
+        Assert.StartsWith("telemetry/v1/station=st-1/date=2026-11-24/7-1-6-5-", key);
+        Assert.EndsWith(".t230005-235901.ndjson.gz", key);
+        Assert.True(ArchiveKeys.TryParseBatch(key, out var parsed));
+        Assert.Equal((7L, 1L, 6L, 5L, times), (parsed.Boot, parsed.FirstSeq, parsed.LastSeq, parsed.Count, parsed.Times));
+        Assert.False(parsed.MayOverlap(new DateTimeOffset(2026, 11, 24, 0, 0, 0, TimeSpan.Zero), new DateTimeOffset(2026, 11, 24, 23, 0, 4, TimeSpan.Zero)));
+        Assert.True(parsed.MayOverlap(new DateTimeOffset(2026, 11, 24, 23, 59, 1, 500, TimeSpan.Zero), new DateTimeOffset(2026, 11, 25, 1, 0, 0, TimeSpan.Zero)));
+        Assert.False(parsed.MayOverlap(new DateTimeOffset(2026, 11, 24, 23, 59, 2, TimeSpan.Zero), new DateTimeOffset(2026, 11, 25, 1, 0, 0, TimeSpan.Zero)));
+
+        // A key written before times were part of it parses with none, and may hold anything.
+        Assert.True(ArchiveKeys.TryParseBatch(ArchiveKeys.Batch("st-1", date, 7, 1, 6), out var legacy));
+        Assert.Null(legacy.Times);
+        Assert.True(legacy.MayOverlap(DateTimeOffset.MinValue, DateTimeOffset.MinValue.AddSeconds(1)));
+    }
+
     [Theory]
+    [InlineData("telemetry/v1/station=st-1/date=2026-11-01/1-1-1.t120000.ndjson.gz")]
+    [InlineData("telemetry/v1/station=st-1/date=2026-11-01/1-1-1.t120000-110000.ndjson.gz")]
+    [InlineData("telemetry/v1/station=st-1/date=2026-11-01/1-1-1.t250000-260000.ndjson.gz")]
     [InlineData("telemetry/v1/station=st-1/date=2026-13-01/1-1-1.ndjson.gz")]
     [InlineData("telemetry/v1/station=st-1/date=2026-11-01/1-x-1.ndjson.gz")]
     [InlineData("rejected/v1/date=2026-11-01/a-1.ndjson.gz")]
@@ -170,5 +195,43 @@ public class ArchiveTests : IDisposable
 
         Assert.Equal("a", Assert.Single(batches).StationId);
         Assert.Null(await store.GetAsync("telemetry/v1/missing", default));
+    }
+
+    [Fact]
+    public async Task Listing_a_date_range_returns_the_batches_of_those_dates_from_one_listing_across_years()
+    {
+        var store = new FileSystemArchiveStore(_root);
+        var archive = new TelemetryArchive(store);
+        var dates = new[] { new DateOnly(2024, 1, 5), new DateOnly(2025, 6, 30), new DateOnly(2025, 7, 1), new DateOnly(2026, 11, 24) };
+        foreach (var date in dates)
+        {
+            await store.PutAsync(ArchiveKeys.Batch("a", date, 1, date.DayNumber, date.DayNumber), new byte[] { 0 }, default);
+        }
+
+        await store.PutAsync(ArchiveKeys.Batch("ab", new DateOnly(2025, 7, 1), 1, 1, 1), new byte[] { 0 }, default);
+
+        var middle = await archive.ListBatchesAsync("a", new DateOnly(2025, 6, 30), new DateOnly(2025, 7, 1));
+        var onward = await archive.ListBatchesAsync("a", new DateOnly(2024, 1, 6), DateOnly.MaxValue);
+
+        Assert.Equal(dates[1..3], middle.Select(b => b.Date));
+        Assert.Equal(dates[1..], onward.Select(b => b.Date));
+        Assert.All(onward, b => Assert.Equal("a", b.StationId));
+    }
+
+    [Fact]
+    public async Task Listing_after_a_key_skips_exactly_the_keys_at_or_before_it()
+    {
+        var store = new FileSystemArchiveStore(_root);
+        string[] keys = ["p/a/1", "p/a/2", "p/b/1", "p/bb/1", "p/c", "q/a"];
+        foreach (var key in keys)
+        {
+            await store.PutAsync(key, new byte[] { 0 }, default);
+        }
+
+        foreach (var after in new[] { "p/", "p/a/1", "p/a/", "p/b/", "p/b/1", "p/bz", "p/c", "p/d" })
+        {
+            var expected = keys.Where(k => k.StartsWith("p/", StringComparison.Ordinal) && string.CompareOrdinal(k, after) > 0);
+            Assert.Equal(expected, await store.ListAsync("p/", after, default).ToListAsync());
+        }
     }
 }

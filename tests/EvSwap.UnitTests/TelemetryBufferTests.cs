@@ -60,7 +60,7 @@ public class TelemetryBufferTests
         Assert.False(buffer.Contains(1, 4));
         var batch = buffer.PeekSealed();
         Assert.Equal([new SeqRange(1, 3), new SeqRange(5, 5)], batch.Seqs);
-        Assert.Equal(ArchiveKeys.Batch("st-1", batch.Date, 1, [new(1, 3), new(5, 5)]), batch.Key);
+        Assert.Equal(ArchiveKeys.Batch("st-1", batch.Date, 1, [new(1, 3), new(5, 5)], new(new(12, 0, 1), new(12, 0, 5))), batch.Key);
         Assert.Equal([1L, 3L, 5L, 2L], ArchiveCodec.DecodeBatch(batch.Content).Select(m => TelemetryArchive.ToArchived(m).Seq));
 
         buffer.CompleteSealed();
@@ -108,7 +108,7 @@ public class TelemetryBufferTests
         buffer.Add("st-1", Msg(2, ts: new DateTimeOffset(2026, 11, 25, 0, 0, 1, TimeSpan.Zero)), T0);
 
         Assert.Equal(new DateOnly(2026, 11, 24), buffer.PeekSealed().Date);
-        Assert.Equal("telemetry/v1/station=st-1/date=2026-11-24/1-1-1.ndjson.gz", buffer.PeekSealed().Key);
+        Assert.Equal("telemetry/v1/station=st-1/date=2026-11-24/1-1-1.t235959-235959.ndjson.gz", buffer.PeekSealed().Key);
     }
 
     [Fact]
@@ -164,7 +164,7 @@ public class TelemetryBufferTests
         }
 
         var batch = buffer.PeekSealed();
-        Assert.Equal((1L, 50L, 50, "telemetry/v1/station=st-1/date=2026-11-24/1-1-50.ndjson.gz"), (batch.FirstSeq, batch.LastSeq, batch.Count, batch.Key));
+        Assert.Equal((1L, 50L, 50, "telemetry/v1/station=st-1/date=2026-11-24/1-1-50.t120005-120410.ndjson.gz"), (batch.FirstSeq, batch.LastSeq, batch.Count, batch.Key));
 
         // The object is recompressed as one gzip stream, smaller than the chunks it was held as, and reads back line
         // for line.
