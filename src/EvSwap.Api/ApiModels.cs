@@ -19,4 +19,11 @@ public sealed record AlertsResponse(int Count, IReadOnlyList<AlertItem> Items);
 [JsonSerializable(typeof(StationView))]
 [JsonSerializable(typeof(TelemetryResponse))]
 [JsonSerializable(typeof(AlertsResponse))]
+[JsonSerializable(typeof(CommandBody))]
+[JsonSerializable(typeof(CommandView))]
+[JsonSerializable(typeof(CommandListResponse))]
+[JsonSerializable(typeof(ReservationBody))]
+[JsonSerializable(typeof(ReservationView))]
+[JsonSerializable(typeof(ReservationListResponse))]
+[JsonSerializable(typeof(AvailabilityForecast))]
 public sealed partial class ApiJsonContext : JsonSerializerContext;

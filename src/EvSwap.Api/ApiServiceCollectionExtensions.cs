@@ -39,6 +39,8 @@ public static class ApiServiceCollectionExtensions
         var api = app.MapGroup("").RequireRateLimiting(ApiSecurity.RateLimitPolicy);
         api.MapStationEndpoints();
         api.MapAlertEndpoints();
+        api.MapCommandEndpoints();
+        api.MapReservationEndpoints();
 
         // The only endpoints open in Auth:Mode=Jwt: the load balancer and ECS probe without a token.
         var health = app.MapGroup("/health").WithTags("Health").AllowAnonymous();

@@ -36,4 +36,7 @@ public sealed class StationState
 
     /// <summary>Consecutive messages each slot has been at or above the over-temperature limit.</summary>
     [Id(15)] public Dictionary<int, int> HotStreaks { get; set; } = [];
+
+    /// <summary>Commands and reservations (the downlink), kept with the station so they survive a restart or a move.</summary>
+    [Id(40)] public DownlinkState Downlink { get; set; } = new();
 }

@@ -40,6 +40,7 @@ public static class SiloApp
         validation.Bind<StationOptions>(StationOptions.Section);
         validation.Bind<EvSwap.IngestLog.IngestLogOptions>(EvSwap.IngestLog.IngestLogOptions.Section);
         validation.Bind<FleetOptions>(FleetOptions.Section);
+        validation.Bind<DownlinkOptions>(DownlinkOptions.Section);
         validation.Bind<ApiAuthOptions>(ApiAuthOptions.Section);
         validation.Bind<RateLimitOptions>(RateLimitOptions.Section);
         var shutdown = new ShutdownBudget(
@@ -68,6 +69,8 @@ public static class SiloApp
         AddValidatedOptions<StationOptions>(services, config, StationOptions.Section);
         AddValidatedOptions<ArchiveOptions>(services, config, ArchiveOptions.Section);
         AddValidatedOptions<FleetOptions>(services, config, FleetOptions.Section);
+        AddValidatedOptions<DownlinkOptions>(services, config, DownlinkOptions.Section);
+        services.AddSingleton<DownlinkContext>();
 
         services.AddArchive(archive, config);
 
