@@ -110,6 +110,24 @@ public class ReservationGrainTests(DownlinkFixture fixture)
     }
 
     [Fact]
+    public async Task A_swap_of_the_battery_before_the_hold_is_confirmed_fulfils_only_when_the_station_then_confirms()
+    {
+        var (id, grain) = await StationAsync(Ready(1, "bat-a"), Ready(2, "bat-b", 97));
+        var station = fixture.Grains.GetGrain<IStationGrain>(id);
+        var confirmed = (await grain.Reserve(new ReservationRequest("rider-1", null, null))).Reservation!;
+        var refused = (await grain.Reserve(new ReservationRequest("rider-2", null, null))).Reservation!;
+        StationEvent Swap(int slot, string battery) => new() { Type = EventTypes.Swap, At = Clock.GetUtcNow(), SlotIn = slot, BatteryIn = "in-" + battery, SlotOut = slot, BatteryOut = battery };
+        await station.Ingest(Envelope(id, 2, [Charging(1, "in-bat-a", 10), Charging(2, "in-bat-b", 10)], [Swap(1, "bat-a"), Swap(2, "bat-b")]));
+
+        Assert.Equal(ReservationStatus.Pending, (await grain.GetReservation(confirmed.ReservationId))!.Status);
+        await AnswerAsync(grain, id, confirmed.CommandId, CommandResultStatuses.Succeeded);
+        await AnswerAsync(grain, id, refused.CommandId, CommandResultStatuses.Failed, "battery bat-b is not ready in slot 2");
+
+        Assert.Equal(ReservationStatus.Fulfilled, (await grain.GetReservation(confirmed.ReservationId))!.Status);
+        Assert.Equal(ReservationStatus.Failed, (await grain.GetReservation(refused.ReservationId))!.Status);
+    }
+
+    [Fact]
     public async Task A_swap_of_another_battery_leaves_the_reservation_held()
     {
         var (id, grain) = await StationAsync(Ready(1, "bat-a"), Ready(2, "bat-b", 96));

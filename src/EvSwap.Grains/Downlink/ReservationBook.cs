@@ -76,6 +76,14 @@ public sealed class ReservationBook(List<ReservationRecord> reservations, int ma
             case CommandStatus.Succeeded when reservation.Status == ReservationStatus.Pending:
                 reservation.Status = ReservationStatus.Confirmed;
                 reservation.ConfirmedAt = now;
+                if (reservation.SwappedBeforeConfirmAt is { } swappedAt)
+                {
+                    // The station held the battery, so the swap seen earlier (results and telemetry are separate
+                    // topics, in no particular order) was the rider's.
+                    End(reservation, ReservationStatus.Fulfilled, null, now);
+                    reservation.EndedAt = swappedAt;
+                }
+
                 return reservation;
             case CommandStatus.Failed:
                 End(reservation, ReservationStatus.Failed, $"the station refused the hold: {command.Reason}", now);
@@ -100,7 +108,13 @@ public sealed class ReservationBook(List<ReservationRecord> reservations, int ma
             }
 
             var reservation = reservations.Find(r => r.IsActive && (e.BatteryOut is { } b ? r.BatteryId == b : r.Slot == e.SlotOut));
-            if (reservation is not null)
+            if (reservation is { Status: ReservationStatus.Pending })
+            {
+                // Not held yet: a walk-in may have taken the battery before the hold arrived (the station then refuses
+                // it), or the station held it and its confirmation is still on the way. Its answer decides.
+                reservation.SwappedBeforeConfirmAt ??= e.At == default ? now : e.At;
+            }
+            else if (reservation is not null)
             {
                 End(reservation, ReservationStatus.Fulfilled, null, now);
                 reservation.EndedAt = e.At == default ? now : e.At;

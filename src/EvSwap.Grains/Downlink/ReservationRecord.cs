@@ -19,6 +19,9 @@ public sealed class ReservationRecord
     [Id(10)] public string CommandId { get; set; } = "";
     [Id(11)] public string? IdempotencyKey { get; set; }
 
+    /// <summary>When a swap took the held battery before the station confirmed the hold: its answer decides what that swap was.</summary>
+    [Id(12)] public DateTimeOffset? SwappedBeforeConfirmAt { get; set; }
+
     /// <summary>Holds its battery: no other rider can get it.</summary>
     public bool IsActive => Status is ReservationStatus.Pending or ReservationStatus.Confirmed;
 
