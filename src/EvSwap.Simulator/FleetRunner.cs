@@ -27,7 +27,7 @@ public sealed class FleetRunner(SimulatorOptions options, TextWriter output)
     public CommandResponder? Downlink { get; } = options.Downlink ? new CommandResponder(options) : null;
 
     /// <summary>Riders who reserve first, with <c>--reservations-per-hour</c>.</summary>
-    public ReservationRiders? Riders { get; } = options.ReservationsPerHour > 0 && options.ApiUrl is not null ? new ReservationRiders(options, output) : null;
+    public ReservationRiders? Riders { get; } = options.ReservationsPerHour > 0 && options.EffectiveApiUrl is not null ? new ReservationRiders(options, output) : null;
     private DeliveryScheduler? _scheduler;
 
     public Task<RunSummary> RunAsync(CancellationToken cancellationToken) =>

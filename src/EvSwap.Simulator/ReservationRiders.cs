@@ -14,7 +14,7 @@ namespace EvSwap.Simulator;
 /// </summary>
 public sealed class ReservationRiders(SimulatorOptions options, TextWriter output) : IDisposable
 {
-    private readonly HttpClient _http = new() { BaseAddress = new Uri(options.ApiUrl!), Timeout = TimeSpan.FromSeconds(30) };
+    private readonly HttpClient _http = new() { BaseAddress = new Uri(options.EffectiveApiUrl!), Timeout = TimeSpan.FromSeconds(30) };
     private readonly Random _random = new(unchecked(options.Seed * 104729 + 3));
     private readonly ConcurrentQueue<Trip> _booked = new();
     private readonly List<Trip> _trips = [];

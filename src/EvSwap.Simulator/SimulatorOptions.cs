@@ -64,5 +64,7 @@ public sealed record SimulatorOptions
     /// <summary>The platform's API for riders' reservations; the --verify URL when not given.</summary>
     public string? ApiUrl { get; init; }
 
+    public string? EffectiveApiUrl => ApiUrl ?? VerifyUrl;
+
     public TimeSpan EffectiveInterval => Rate is { } r && r > 0 ? TimeSpan.FromSeconds(Stations / r) : Interval;
 }
