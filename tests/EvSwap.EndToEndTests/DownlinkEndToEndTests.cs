@@ -162,4 +162,34 @@ public class DownlinkEndToEndTests
         Assert.Contains(rejected.Reasons, r => r.StartsWith("StationIdMismatch"));
         Assert.Contains(rejected.Reasons, r => r.StartsWith("OutOfRange"));
     }
+
+    [Fact]
+    public async Task With_tokens_the_sender_and_the_rider_come_from_the_token_and_only_operators_send_commands()
+    {
+        using var issuer = new LocalJwtIssuer();
+        await using var silo = await LocalSilo.StartAsync(issuer.SiloArgs);
+        var id = NewStation();
+        await using var station = await TestStation.ConnectAsync(silo.MqttPort, id);
+        await station.PublishTelemetryAsync(Snapshots.Json(id, 1));
+        silo.Http.DefaultRequestHeaders.Authorization = new("Bearer", issuer.AccessToken("evswap/read"));
+        await Eventually.GetAsync(async () => (await silo.Http.GetAsync($"/stations/{id}")).StatusCode, s => s == HttpStatusCode.OK);
+
+        var (readerStatus, _) = await DownlinkApi.SendCommandAsync(silo.Http, id, new { type = "restart-cabinet" });
+        var (reserved, reservation) = await DownlinkApi.ReserveAsync(silo.Http, id, new { riderId = "someone-else" });
+        silo.Http.DefaultRequestHeaders.Authorization = new("Bearer", issuer.AccessToken("evswap/operate"));
+        var (operatorStatus, command) = await DownlinkApi.SendCommandAsync(silo.Http, id, new { type = "restart-cabinet" });
+
+        Assert.Equal(HttpStatusCode.Forbidden, readerStatus);
+        Assert.Equal((HttpStatusCode.Created, "user-1"), (reserved, reservation.GetProperty("riderId").GetString()));
+        Assert.Equal((HttpStatusCode.Created, "user-1"), (operatorStatus, command.GetProperty("sentBy").GetString()));
+    }
+
+    [Theory]
+    [InlineData("--Downlink:CommandTimeout=00:00:00", "Downlink:CommandTimeout must be positive")]
+    [InlineData("--Downlink:DefaultReservationTtl=03:00:00", "must not exceed Downlink:MaxReservationTtl")]
+    public void A_bad_downlink_setting_stops_the_start_and_says_what_to_fix(string arg, string message)
+    {
+        var ex = Assert.ThrowsAny<Exception>(() => EvSwap.Silo.SiloApp.Build([arg]));
+        Assert.Contains(message, ex.Message);
+    }
 }
