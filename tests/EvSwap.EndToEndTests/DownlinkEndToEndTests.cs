@@ -192,4 +192,37 @@ public class DownlinkEndToEndTests
         var ex = Assert.ThrowsAny<Exception>(() => EvSwap.Silo.SiloApp.Build([arg]));
         Assert.Contains(message, ex.Message);
     }
+
+    [Fact]
+    public async Task Commands_and_reservations_survive_a_silo_restart_on_dynamodb_grain_storage()
+    {
+        await using var dynalite = await StandIns.StartDynaliteAsync();
+        string[] args =
+        [
+            "--GrainStorage:Provider=DynamoDB",
+            $"--DynamoDB:ServiceUrl=http://127.0.0.1:{dynalite.Port}",
+            "--DynamoDB:Region=us-east-1",
+            "--DynamoDB:CreateIfNotExists=true",
+        ];
+        var id = NewStation();
+        string commandId, reservationId;
+        await using (var first = await LocalSilo.StartAsync(args))
+        {
+            await using var station = await ReportingStationAsync(first, id);
+            commandId = (await DownlinkApi.SendCommandAsync(first.Http, id, new { type = "slot-maintenance", slot = 2 })).Body.GetProperty("commandId").GetString()!;
+            reservationId = (await DownlinkApi.ReserveAsync(first.Http, id, new { riderId = "rider-1" }, "trip-9")).Body.GetProperty("reservationId").GetString()!;
+            var hold = await Eventually.GetAsync(async () => await station.NextCommandAsync(), c => c.Type == CommandTypes.ReserveSlot);
+            await station.AnswerAsync(hold.CommandId, CommandResultStatuses.Succeeded);
+            await station.AnswerAsync(commandId, CommandResultStatuses.Acknowledged);
+            await Eventually.GetAsync(() => DownlinkApi.ReservationAsync(first.Http, id, reservationId), r => r.GetProperty("status").GetString() == "Confirmed");
+            await CommandStatusAsync(first, id, commandId, "Acknowledged");
+        }
+
+        await using var second = await LocalSilo.StartAsync(args);
+        Assert.Equal("Confirmed", (await DownlinkApi.ReservationAsync(second.Http, id, reservationId)).GetProperty("status").GetString());
+        Assert.Equal("Acknowledged", (await DownlinkApi.CommandAsync(second.Http, id, commandId)).GetProperty("status").GetString());
+        var (retry, again) = await DownlinkApi.ReserveAsync(second.Http, id, new { riderId = "rider-1" }, "trip-9");
+        Assert.Equal((HttpStatusCode.OK, reservationId), (retry, again.GetProperty("reservationId").GetString()));
+        Assert.Equal("reserved", (await second.GetJsonAsync($"/stations/{id}")).GetProperty("slots")[0].GetProperty("state").GetString());
+    }
 }
