@@ -8,8 +8,8 @@ namespace EvSwap.Grains;
 /// </summary>
 /// <remarks>
 /// The rate is a moving average of the last snapshots' SoC gain per minute for the same battery, so it follows the
-/// charger's CC-CV curve: fast in the constant-current phase, slower as the battery nears full. Extrapolating it
-/// linearly is slightly optimistic for a battery still in the constant-current phase.
+/// charger's CC-CV curve: fast in the constant-current phase, slower as the battery nears full; <see cref="ChargeCurve"/>
+/// carries it forward.
 /// </remarks>
 public sealed class ChargeRates
 {

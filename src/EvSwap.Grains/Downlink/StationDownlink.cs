@@ -172,7 +172,7 @@ public sealed class StationDownlink
             }
 
             var rate = Rates.RateOf(slot.Slot);
-            DateTimeOffset? chargedAt = soc >= charged ? now : rate is > 0 ? now + TimeSpan.FromMinutes((charged - soc) / rate.Value) : null;
+            DateTimeOffset? chargedAt = soc >= charged ? now : rate is { } r && ChargeCurve.MinutesTo(soc, r, charged) is { } minutes ? now + TimeSpan.FromMinutes(minutes) : null;
             slots.Add(new SlotForecast(slot.Slot, soc, rate, chargedAt));
         }
 
