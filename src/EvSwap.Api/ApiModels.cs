@@ -21,4 +21,11 @@ public sealed record AlertsResponse(int Count, IReadOnlyList<AlertItem> Items, s
 [JsonSerializable(typeof(StationView))]
 [JsonSerializable(typeof(TelemetryResponse))]
 [JsonSerializable(typeof(AlertsResponse))]
+[JsonSerializable(typeof(CommandBody))]
+[JsonSerializable(typeof(CommandView))]
+[JsonSerializable(typeof(CommandListResponse))]
+[JsonSerializable(typeof(ReservationBody))]
+[JsonSerializable(typeof(ReservationView))]
+[JsonSerializable(typeof(ReservationListResponse))]
+[JsonSerializable(typeof(AvailabilityForecast))]
 public sealed partial class ApiJsonContext : JsonSerializerContext;

@@ -41,6 +41,8 @@ public static class ApiServiceCollectionExtensions
         api.MapStationEndpoints();
         api.MapAlertEndpoints();
         api.MapSwapEndpoints();
+        api.MapCommandEndpoints();
+        api.MapReservationEndpoints();
 
         // The only endpoints open in Auth:Mode=Jwt: the load balancer and ECS probe without a token.
         var health = app.MapGroup("/health").WithTags("Health").AllowAnonymous();

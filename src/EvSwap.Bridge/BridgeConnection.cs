@@ -15,6 +15,8 @@ internal sealed partial class BridgeConnection : IAsyncDisposable
     private readonly IMqttClient _client;
     private readonly MqttClientOptions _clientOptions;
     private readonly string _filter;
+    private readonly string _resultsFilter;
+    private readonly CommandResultIngestor _results;
     private readonly MqttOptions _options;
     private readonly BridgeMetrics _metrics;
     private readonly ILogger _logger;
@@ -35,9 +37,11 @@ internal sealed partial class BridgeConnection : IAsyncDisposable
 
     /// <param name="leaseValid">Cancelled when the lease on <paramref name="clientId"/> lapses: the connection closes at once.</param>
     /// <param name="takenOver">Called when the broker reports another connection with this client id.</param>
-    public BridgeConnection(string clientId, MqttOptions options, MqttClientOptions clientOptions, TelemetryIngestor ingestor, BridgeMetrics metrics, ILogger logger,
+    public BridgeConnection(string clientId, MqttOptions options, MqttClientOptions clientOptions, TelemetryIngestor ingestor, CommandResultIngestor results, BridgeMetrics metrics, ILogger logger,
         CancellationToken leaseValid = default, Action? takenOver = null)
     {
+        _results = results;
+        _resultsFilter = CommandTopic.ResultsSubscriptionFilter(options.Mode == MqttMode.External ? options.SharedGroup : null);
         ClientId = clientId;
         _leaseValid = leaseValid;
         _takenOver = takenOver;
@@ -110,7 +114,7 @@ internal sealed partial class BridgeConnection : IAsyncDisposable
         {
             try
             {
-                await _client.UnsubscribeAsync(new MqttClientUnsubscribeOptionsBuilder().WithTopicFilter(_filter).Build(), timeout.Token);
+                await _client.UnsubscribeAsync(new MqttClientUnsubscribeOptionsBuilder().WithTopicFilter(_filter).WithTopicFilter(_resultsFilter).Build(), timeout.Token);
                 await WaitUntilQuietAsync(timeout.Token);
                 clean = true;
             }
@@ -195,6 +199,7 @@ internal sealed partial class BridgeConnection : IAsyncDisposable
                 // the broker dropped (expired, or a broker restart without persistence).
                 await _client.SubscribeAsync(new MqttClientSubscribeOptionsBuilder()
                     .WithTopicFilter(f => f.WithTopic(_filter).WithQualityOfServiceLevel(MqttQualityOfServiceLevel.AtLeastOnce))
+                    .WithTopicFilter(f => f.WithTopic(_resultsFilter).WithQualityOfServiceLevel(MqttQualityOfServiceLevel.AtLeastOnce))
                     .Build(), token);
                 _logger.LogInformation("Bridge connection {ClientId} connected to {Host}:{Port}, subscribed to {Filter} (session present: {SessionPresent}).",
                     ClientId, _options.Host, _options.Port, _filter, result.IsSessionPresent);
@@ -225,6 +230,29 @@ internal sealed partial class BridgeConnection : IAsyncDisposable
         }
     }
 
+    /// <summary>Publishes a downlink message on this connection and waits for the broker's PUBACK.</summary>
+    public async Task PublishAsync(MqttApplicationMessage message, CancellationToken cancellationToken)
+    {
+        var result = await _client.PublishAsync(message, cancellationToken);
+        if (!result.IsSuccess)
+        {
+            throw new InvalidOperationException($"The broker refused the publish on {message.Topic}: {result.ReasonCode} {result.ReasonString}");
+        }
+    }
+
+    private async Task OnCommandResultAsync(MqttApplicationMessageReceivedEventArgs e)
+    {
+        var payload = PayloadCopy.ToPinnedArray(e.ApplicationMessage.Payload);
+        if (await _results.HandleAsync(e.ApplicationMessage.Topic, payload, DateTimeOffset.UtcNow, _stopping.Token))
+        {
+            await e.AcknowledgeAsync(_stopping.Token);
+        }
+        else
+        {
+            _unacknowledged = true;
+        }
+    }
+
     private async Task OnMessageAsync(MqttApplicationMessageReceivedEventArgs e)
     {
         e.AutoAcknowledge = false;
@@ -237,6 +265,12 @@ internal sealed partial class BridgeConnection : IAsyncDisposable
 
         Interlocked.Exchange(ref _lastReceivedTicks, Environment.TickCount64);
         var topic = e.ApplicationMessage.Topic;
+        if (CommandTopic.IsResults(topic))
+        {
+            await OnCommandResultAsync(e);
+            return;
+        }
+
         var payload = PayloadCopy.ToPinnedArray(e.ApplicationMessage.Payload);
         _metrics.OnReceived();
         try

@@ -3,7 +3,7 @@ using Microsoft.Extensions.Logging;
 namespace EvSwap.Bridge;
 
 /// <summary>The external bridge's connections, one per client id this silo holds the lease on.</summary>
-internal sealed class BridgeConnectionPool(MqttOptions options, TelemetryIngestor ingestor, BridgeMetrics metrics, ILogger logger) : IClientIdSlotUser, IAsyncDisposable
+internal sealed class BridgeConnectionPool(MqttOptions options, TelemetryIngestor ingestor, CommandResultIngestor results, BridgeMetrics metrics, ILogger logger) : IClientIdSlotUser, IAsyncDisposable
 {
     private readonly Dictionary<int, BridgeConnection> _connections = [];
 
@@ -21,9 +21,21 @@ internal sealed class BridgeConnectionPool(MqttOptions options, TelemetryIngesto
         }
     }
 
+    /// <summary>A connected connection for a downlink publish, taken in turn; null when none is connected.</summary>
+    public BridgeConnection? NextConnected()
+    {
+        lock (_connections)
+        {
+            var connected = _connections.Values.Where(c => c.IsConnected).ToList();
+            return connected.Count == 0 ? null : connected[(int)((uint)Interlocked.Increment(ref _next) % connected.Count)];
+        }
+    }
+
+    private int _next;
+
     public void StartUsing(ClientIdSlot slot, CancellationToken leaseValid)
     {
-        var connection = new BridgeConnection(slot.ClientId, options, MqttClientOptionsFactory.Create(options, slot.ClientId), ingestor, metrics, logger, leaseValid, () => TakenOver?.Invoke(slot));
+        var connection = new BridgeConnection(slot.ClientId, options, MqttClientOptionsFactory.Create(options, slot.ClientId), ingestor, results, metrics, logger, leaseValid, () => TakenOver?.Invoke(slot));
         BridgeConnection? previous;
         lock (_connections)
         {

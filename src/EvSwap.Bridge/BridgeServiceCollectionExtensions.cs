@@ -1,4 +1,5 @@
 using EvSwap.Archive;
+using EvSwap.Contracts;
 using EvSwap.IngestLog;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
@@ -27,6 +28,8 @@ public static class BridgeServiceCollectionExtensions
         services.TryAddSingleton<IngestJournal>();
         services.AddSingleton<DeadLetterQueue>();
         services.AddSingleton<TelemetryBridge>();
+        services.AddSingleton<CommandResultIngestor>();
+        services.AddSingleton<ICommandPublisher, MqttCommandPublisher>();
 
         // Client id leases live in process unless the host registered a shared store (DynamoDB) before this call.
         services.TryAddSingleton<IClientIdLeaseStore, InMemoryClientIdLeaseStore>();

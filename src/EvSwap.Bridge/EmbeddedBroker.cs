@@ -62,6 +62,12 @@ public sealed class EmbeddedBroker(IOptions<MqttOptions> options, EmbeddedHandOf
         .WithMaxPendingMessagesPerClient(1_000_000)
         .Build();
 
+    /// <summary>Publishes a message from the platform itself (the downlink) to whoever subscribes, sessions of offline clients included.</summary>
+    public Task InjectAsync(MQTTnet.MqttApplicationMessage message, CancellationToken cancellationToken) =>
+        _server is { IsStarted: true } server
+            ? server.InjectApplicationMessage(new InjectedMqttApplicationMessage(message) { SenderClientId = "evswap-downlink" }, cancellationToken)
+            : Task.FromException(new InvalidOperationException("The embedded broker is not running."));
+
     public async Task StopAsync(CancellationToken cancellationToken)
     {
         if (_server is not null)

@@ -27,11 +27,14 @@ public sealed class EmbeddedHandOff
     private readonly UnarchivedBudget _budget;
     private readonly ILogger _logger;
     private readonly IngestLanes _lanes;
+    private readonly CommandResultIngestor _results;
     private volatile bool _accepting = true;
     private int _attached;
 
-    public EmbeddedHandOff(TelemetryIngestor ingestor, BridgeMetrics metrics, UnarchivedBudget budget, IOptions<MqttOptions> options, ILogger<EmbeddedHandOff> logger)
+    public EmbeddedHandOff(TelemetryIngestor ingestor, BridgeMetrics metrics, UnarchivedBudget budget, IOptions<MqttOptions> options, ILogger<EmbeddedHandOff> logger,
+        CommandResultIngestor results)
     {
+        _results = results;
         _budget = budget;
         _metrics = metrics;
         _options = options.Value;
@@ -76,6 +79,17 @@ public sealed class EmbeddedHandOff
     private async Task OnPublishAsync(InterceptingPublishEventArgs e)
     {
         var topic = e.ApplicationMessage.Topic;
+        if (CommandTopic.IsResults(topic))
+        {
+            // Acknowledged once its grain has it; the broker still routes it to any subscriber (an operator watching).
+            if (!_accepting || !await _results.HandleAsync(topic, PayloadCopy.ToPinnedArray(e.ApplicationMessage.Payload), DateTimeOffset.UtcNow, e.CancellationToken))
+            {
+                Refuse(e);
+            }
+
+            return;
+        }
+
         if (MqttTopicFilterComparer.Compare(topic, TelemetryTopic.Filter) != MqttTopicFilterCompareResult.IsMatch)
         {
             // Not telemetry: ordinary broker traffic, for whoever subscribes to it.

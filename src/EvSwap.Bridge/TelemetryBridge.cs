@@ -14,6 +14,7 @@ public sealed class TelemetryBridge(
     IOptions<MqttOptions> options,
     BridgeIdentity identity,
     TelemetryIngestor ingestor,
+    CommandResultIngestor results,
     BridgeMetrics metrics,
     IClientIdLeaseStore leases,
     TimeProvider time,
@@ -45,13 +46,19 @@ public sealed class TelemetryBridge(
         }
 
         await leases.InitializeAsync(cancellationToken);
-        _pool = new BridgeConnectionPool(o, ingestor, metrics, _logger);
+        _pool = new BridgeConnectionPool(o, ingestor, results, metrics, _logger);
         var owner = $"{identity.Name}-{Guid.NewGuid().ToString("N")[..8]}";
         _leaser = new ClientIdLeaser(leases, o.ClientIdLeases, o.ClientIdPrefix, o.Connections, owner, _pool, time, loggerFactory.CreateLogger<ClientIdLeaser>());
         _pool.TakenOver = _leaser.Suspend;
         _leaser.Start();
         _logger.LogInformation("MQTT bridge: {Count} connection(s) to {Host}:{Port} ({Mode}) under client ids leased as {Owner}.", o.Connections, o.Host, o.Port, o.Mode, owner);
     }
+
+    /// <summary>Publishes a downlink message on one of this silo's connected external connections.</summary>
+    internal Task PublishAsync(MQTTnet.MqttApplicationMessage message, CancellationToken cancellationToken) =>
+        _pool?.NextConnected() is { } connection
+            ? connection.PublishAsync(message, cancellationToken)
+            : Task.FromException(new InvalidOperationException("No bridge connection to the MQTT broker is up; the command is published again once one is."));
 
     public async Task StopAsync(CancellationToken cancellationToken)
     {

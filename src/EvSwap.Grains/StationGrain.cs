@@ -14,7 +14,7 @@ public sealed class ArchiveBackloggedException(string message) : Exception(messa
 /// One activation per station. Applies snapshots in (boot, seq) order, keeps the raw messages until the archive has
 /// them, writes its state behind, and keeps its fleet index entry fresh.
 /// </summary>
-public sealed class StationGrain : Grain, IStationGrain
+public sealed partial class StationGrain : Grain, IStationGrain
 {
     public const string StorageName = "evswap";
 
@@ -71,6 +71,7 @@ public sealed class StationGrain : Grain, IStationGrain
         await RecoverFromArchiveAsync(cancellationToken);
         _ledger = _newLedger(State);
         _ledger.Sync();
+        await ActivateDownlinkAsync();
         // A random first tick: stations that activate together (a silo start, a fleet reconnecting) would otherwise
         // run their maintenance in the same instant every interval, a burst that shows as latency spikes.
         var firstTick = _options.MaintenanceInterval * (0.5 + Random.Shared.NextDouble());
@@ -132,7 +133,8 @@ public sealed class StationGrain : Grain, IStationGrain
         }
 
         _stateDirty = true;
-        if (first || result.IsSignificant || now - _lastPersist >= _options.StatePersistInterval)
+        var fulfilled = outcome is IngestOutcome.Accepted or IngestOutcome.Late && _downlink.OnTelemetry(m, newest: !result.Late, now);
+        if (first || result.IsSignificant || fulfilled || now - _lastPersist >= _options.StatePersistInterval)
         {
             await PersistAsync(now);
         }
@@ -161,7 +163,7 @@ public sealed class StationGrain : Grain, IStationGrain
             return Task.FromResult<StationView?>(null);
         }
 
-        return Task.FromResult<StationView?>(StationModel.ToView(StationId, State, _time.GetUtcNow(), _options));
+        return Task.FromResult<StationView?>(_downlink.Overlay(StationModel.ToView(StationId, State, _time.GetUtcNow(), _options)));
     }
 
     public Task<IReadOnlyList<ArchivedMessage>> GetUnflushedTelemetry() => Task.FromResult(_archiver.Snapshot());

@@ -39,4 +39,6 @@ public sealed class StationState
 
     /// <summary>Swaps of applied messages the ledger store has not confirmed yet: written with the state, so none is lost.</summary>
     [Id(20)] public List<EvSwap.Ledger.SwapEvent> PendingSwaps { get; set; } = [];
+    /// <summary>Commands and reservations (the downlink), kept with the station so they survive a restart or a move.</summary>
+    [Id(40)] public DownlinkState Downlink { get; set; } = new();
 }

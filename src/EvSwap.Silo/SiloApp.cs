@@ -42,6 +42,7 @@ public static class SiloApp
         var ledger = validation.Bind<EvSwap.Ledger.LedgerOptions>(EvSwap.Ledger.LedgerOptions.Section);
         var ingestLog = validation.Bind<EvSwap.IngestLog.IngestLogOptions>(EvSwap.IngestLog.IngestLogOptions.Section);
         validation.Bind<FleetOptions>(FleetOptions.Section);
+        validation.Bind<DownlinkOptions>(DownlinkOptions.Section);
         validation.Bind<ApiAuthOptions>(ApiAuthOptions.Section);
         validation.Bind<RateLimitOptions>(RateLimitOptions.Section);
         var shutdown = new ShutdownBudget(
@@ -75,6 +76,8 @@ public static class SiloApp
         AddValidatedOptions<StationOptions>(services, config, StationOptions.Section);
         AddValidatedOptions<ArchiveOptions>(services, config, ArchiveOptions.Section);
         AddValidatedOptions<FleetOptions>(services, config, FleetOptions.Section);
+        AddValidatedOptions<DownlinkOptions>(services, config, DownlinkOptions.Section);
+        services.AddSingleton<DownlinkContext>();
 
         services.AddArchive(archive, config);
         services.AddLedger(ledger, config);

@@ -22,6 +22,12 @@ public sealed class FleetRunner(SimulatorOptions options, TextWriter output)
     public Dictionary<string, StationTally> Tallies { get; } = new(StringComparer.Ordinal);
 
     private SimulatedStation[]? _stations;
+
+    /// <summary>The stations' command handling, with <c>--downlink</c>.</summary>
+    public CommandResponder? Downlink { get; } = options.Downlink ? new CommandResponder(options) : null;
+
+    /// <summary>Riders who reserve first, with <c>--reservations-per-hour</c>.</summary>
+    public ReservationRiders? Riders { get; } = options.ReservationsPerHour > 0 && options.EffectiveApiUrl is not null ? new ReservationRiders(options, output) : null;
     private DeliveryScheduler? _scheduler;
 
     public Task<RunSummary> RunAsync(CancellationToken cancellationToken) =>
@@ -67,6 +73,11 @@ public sealed class FleetRunner(SimulatorOptions options, TextWriter output)
         (_published, _acknowledged, _errors, _bytes) = (0, 0, 0, 0);
         var connections = await ConnectAsync(Math.Min(options.Connections, options.Stations), cancellationToken);
         var scheduler = _scheduler!;
+        for (var c = 0; Downlink is not null && c < connections.Length; c++)
+        {
+            await Downlink.SubscribeAsync(connections[c].Client, [.. stations.Where((_, i) => scheduler.HomeConnection(i) == c).Select(s => s.Id)], cancellationToken);
+        }
+
         var deliveries = new List<Delivery>();
         var stopwatch = Stopwatch.StartNew();
         var deadline = duration is { } d ? stopwatch.Elapsed + d : TimeSpan.MaxValue;
@@ -92,7 +103,15 @@ public sealed class FleetRunner(SimulatorOptions options, TextWriter output)
                         break;
                     }
 
-                    var message = stations[i].Step(DateTimeOffset.UtcNow, interval);
+                    var now = DateTimeOffset.UtcNow;
+                    Riders?.Arrive(stations[i], now);
+                    if (Downlink is not null)
+                    {
+                        await Downlink.ServeAsync(stations[i], connections[scheduler.HomeConnection(i)].Client, now, cancellationToken);
+                    }
+
+                    Riders?.MaybeReserve(stations[i].Id, now, interval);
+                    var message = stations[i].Step(now, interval);
                     if (message is null)
                     {
                         continue;

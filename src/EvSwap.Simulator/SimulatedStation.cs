@@ -6,7 +6,7 @@ namespace EvSwap.Simulator;
 /// One modelled swap station. Its state advances in fixed steps of the reporting interval, driven only by its own
 /// seeded random source, so a run with the same seed produces the same snapshots whatever the wall clock does.
 /// </summary>
-public sealed class SimulatedStation
+public sealed partial class SimulatedStation
 {
     private readonly Slot[] _slots;
     private readonly Random _random;
@@ -50,7 +50,11 @@ public sealed class SimulatedStation
     public TelemetryMessage? Step(DateTimeOffset now, TimeSpan dt)
     {
         var seconds = dt.TotalSeconds;
-        var events = new List<StationEvent>();
+        // Reserved swaps happen between steps; a drop-out keeps them for the next snapshot (the platform's reservation
+        // waits for that swap), whereas the model's own swaps in a drop-out are never reported.
+        var carried = PendingEvents.ToArray();
+        var events = new List<StationEvent>(carried);
+        PendingEvents.Clear();
         var ambient = 15 + 7 * Math.Sin((now.UtcDateTime.TimeOfDay.TotalHours - 9) / 24 * 2 * Math.PI) + _ambientOffset;
 
         if (Happens(_profile.RebootsPerDay / 86400 * seconds))
@@ -59,6 +63,7 @@ public sealed class SimulatedStation
             Seq = -1;
         }
 
+        ReleaseExpiredHolds(now);
         var power = 0.0;
         foreach (var slot in _slots)
         {
@@ -74,12 +79,14 @@ public sealed class SimulatedStation
         if (_silentSteps > 0)
         {
             _silentSteps--;
+            PendingEvents.AddRange(carried);
             return null;
         }
 
         if (Happens(_profile.DropoutsPerDay / 86400 * seconds))
         {
             _silentSteps = 3 + _random.Next(10);
+            PendingEvents.AddRange(carried);
             return null;
         }
 
@@ -170,6 +177,11 @@ public sealed class SimulatedStation
             return; // nothing charged: the driver leaves without a swap
         }
 
+        SwapOut(outIndex, now, events);
+    }
+
+    private void SwapOut(int outIndex, DateTimeOffset now, List<StationEvent> events)
+    {
         // The car's battery comes from the road before the charged one goes out to it: never the same battery.
         var arriving = _pool.Take(_random);
         var leaving = _slots[outIndex].Battery!;
@@ -211,6 +223,10 @@ public sealed class SimulatedStation
         public double Soc { get; set; }
         public double TempC { get; set; }
         public double FaultRemaining { get; set; }
+
+        /// <summary>The reservation this slot's battery is held for (state reserved), and until when.</summary>
+        public string? ReservationId { get; set; }
+        public DateTimeOffset HoldUntil { get; set; }
 
         public SlotReading ToReading(int number) => Battery is null
             ? new SlotReading { Slot = number, State = State == SlotStates.Fault ? SlotStates.Fault : SlotStates.Empty, TempC = Math.Round(TempC, 1) }

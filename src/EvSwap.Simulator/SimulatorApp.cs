@@ -38,6 +38,17 @@ public static class SimulatorApp
             failed |= problems.Count > 0;
         }
 
+        if (runner.Downlink is { } downlink)
+        {
+            output.WriteLine($"Downlink: {downlink.Received:N0} commands received, {downlink.Answered:N0} answered ({downlink.Failed:N0} failed on purpose), {downlink.Silent:N0} left unanswered.");
+        }
+
+        if (runner.Riders is { } riders)
+        {
+            failed |= (await riders.VerifyAsync(runner.Downlink, CancellationToken.None)).Count > 0;
+            riders.Dispose();
+        }
+
         return failed ? 1 : 0;
     }
 }

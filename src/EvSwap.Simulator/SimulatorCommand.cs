@@ -44,11 +44,25 @@ public static class SimulatorCommand
         var summaryJson = new Option<string?>("--summary-json") { Description = "Write the run summary as JSON to this file ('-' for standard output)." };
         var verify = new Option<string?>("--verify") { Description = "After the run, compare what the broker acknowledged with the platform at this API URL (e.g. http://127.0.0.1:5080): every (boot, seq) archived exactly once, every swap and fault counted once, duplicates counted, the live view the newest; exit 1 on any difference." };
         var quiet = new Option<bool>("--quiet") { Description = "No live progress lines." };
+        var downlink = new Option<bool>("--downlink") { Description = "Stations subscribe to evswap/v1/stations/{id}/commands, carry out what arrives and answer on command-results." };
+        var commandFailures = new Option<double>("--command-failures") { Description = "With --downlink: fraction of commands answered failed without being carried out (0-1)." };
+        var commandSilence = new Option<double>("--command-silence") { Description = "With --downlink: fraction of commands never answered, so the platform times them out (0-1)." };
+        var reservations = new Option<double>("--reservations-per-hour") { Description = "Riders per station per hour who reserve through the API first, then come and swap the held battery (needs --downlink and --api or --verify)." };
+        var reservationTtl = new Option<TimeSpan>("--reservation-ttl")
+        {
+            Description = "How long riders' reservations hold a battery: 10m, 30s or 00:10:00.",
+            DefaultValueFactory = _ => TimeSpan.FromMinutes(10),
+            CustomParser = DurationParser.Parse,
+            HelpName = "duration",
+        };
+        var noShows = new Option<double>("--no-shows") { Description = "Fraction of riders with a reservation who never come (0-1).", DefaultValueFactory = _ => 0.2 };
+        var api = new Option<string?>("--api") { Description = "The platform's API URL for riders' reservations (default: the --verify URL). After the run every reservation is checked: fulfilled, expired or failed as the run says." };
 
         var root = new RootCommand("EvSwap station simulator: a fleet of modelled swap stations publishing telemetry v1 over MQTT.")
         {
             broker, stations, slots, interval, rate, duration, seed, prefix, connections, inFlight, ca, cert, key,
             duplicates, reorder, swaps, faults, reboots, dropouts, summaryJson, verify, quiet,
+            downlink, commandFailures, commandSilence, reservations, reservationTtl, noShows, api,
         };
 
         root.SetAction(async (parse, cancellationToken) =>
@@ -82,6 +96,22 @@ public static class SimulatorCommand
             if (parse.GetValue(duplicates) is < 0 or > 1 || parse.GetValue(reorder) is < 0 or > 1)
             {
                 errors.Add("--duplicates and --reorder are fractions from 0 to 1.");
+            }
+
+            if (parse.GetValue(commandFailures) is < 0 or > 1 || parse.GetValue(commandSilence) is < 0 or > 1 || parse.GetValue(noShows) is < 0 or > 1
+                || parse.GetValue(commandFailures) + parse.GetValue(commandSilence) > 1)
+            {
+                errors.Add("--command-failures, --command-silence and --no-shows are fractions from 0 to 1 (failures and silence together at most 1).");
+            }
+
+            if (parse.GetValue(reservations) > 0 && (!parse.GetValue(downlink) || (parse.GetValue(api) ?? parse.GetValue(verify)) is null))
+            {
+                errors.Add("--reservations-per-hour needs --downlink (stations must hold the batteries) and --api or --verify (where riders reserve).");
+            }
+
+            if (parse.GetValue(reservationTtl) < TimeSpan.FromSeconds(1))
+            {
+                errors.Add("--reservation-ttl must be at least 1s.");
             }
 
             if ((parse.GetValue(cert) is null) != (parse.GetValue(key) is null))
@@ -120,6 +150,13 @@ public static class SimulatorCommand
                 SummaryJson = parse.GetValue(summaryJson),
                 VerifyUrl = parse.GetValue(verify),
                 Quiet = parse.GetValue(quiet),
+                Downlink = parse.GetValue(downlink),
+                CommandFailures = parse.GetValue(commandFailures),
+                CommandSilence = parse.GetValue(commandSilence),
+                ReservationsPerHour = parse.GetValue(reservations),
+                ReservationTtl = parse.GetValue(reservationTtl),
+                NoShows = parse.GetValue(noShows),
+                ApiUrl = parse.GetValue(api) ?? parse.GetValue(verify),
             }, cancellationToken);
         });
 

@@ -44,5 +44,27 @@ public sealed record SimulatorOptions
     public string? VerifyUrl { get; init; }
     public bool Quiet { get; init; }
 
+    /// <summary>Stations subscribe to their command topics and carry out and answer what arrives.</summary>
+    public bool Downlink { get; init; }
+
+    /// <summary>Fraction of commands a station answers failed without carrying them out.</summary>
+    public double CommandFailures { get; init; }
+
+    /// <summary>Fraction of commands a station never answers (the platform times them out).</summary>
+    public double CommandSilence { get; init; }
+
+    /// <summary>Riders per station per hour who reserve through the API before they come (needs <see cref="Downlink"/> and <see cref="ApiUrl"/>).</summary>
+    public double ReservationsPerHour { get; init; }
+
+    public TimeSpan ReservationTtl { get; init; } = TimeSpan.FromMinutes(10);
+
+    /// <summary>Fraction of riders with a reservation who never come.</summary>
+    public double NoShows { get; init; } = 0.2;
+
+    /// <summary>The platform's API for riders' reservations; the --verify URL when not given.</summary>
+    public string? ApiUrl { get; init; }
+
+    public string? EffectiveApiUrl => ApiUrl ?? VerifyUrl;
+
     public TimeSpan EffectiveInterval => Rate is { } r && r > 0 ? TimeSpan.FromSeconds(Stations / r) : Interval;
 }

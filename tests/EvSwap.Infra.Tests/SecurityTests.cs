@@ -160,28 +160,36 @@ public class SecurityTests
     }
 
     [Fact]
-    public void Station_policy_lets_a_station_connect_only_as_its_own_thing_and_publish_only_its_own_topic()
+    public void Station_policy_lets_a_station_connect_only_as_its_own_thing_publish_only_its_own_topics_and_receive_only_its_own_commands()
     {
         var doc = Repo.Template("iot.yaml").Resource("StationPolicy")["Properties"]!["PolicyDocument"]!;
         var statements = doc["Statement"]!.AsArray().Cast<JsonObject>().ToList();
         Assert.All(statements, s => Assert.Equal("Allow", (string?)s["Effect"]));
-        Assert.Equal(["iot:Connect", "iot:Publish"], statements.SelectMany(s => Strings(s["Action"])).Order().ToArray());
+        Assert.Equal(["iot:Connect", "iot:Publish", "iot:Receive", "iot:Subscribe"], statements.SelectMany(s => Strings(s["Action"])).Order().ToArray());
         var connect = statements.Single(s => (string?)s["Action"] == "iot:Connect");
         Assert.EndsWith(":client/${!iot:Connection.Thing.ThingName}", (string)connect["Resource"]!["Fn::Sub"]!);
         Assert.Equal("true", (string?)connect["Condition"]!["Bool"]!["iot:Connection.Thing.IsAttached"]);
-        var publish = statements.Single(s => (string?)s["Action"] == "iot:Publish");
-        Assert.EndsWith(":topic/evswap/v1/stations/${!iot:Connection.Thing.ThingName}/telemetry", (string)publish["Resource"]!["Fn::Sub"]!);
+        string[] Resources(string action) => [.. statements.Where(s => (string?)s["Action"] == action).SelectMany(s => Strings(s["Resource"]))];
+        const string own = "evswap/v1/stations/${!iot:Connection.Thing.ThingName}/";
+        Assert.Equal([$":topic/{own}command-results", $":topic/{own}telemetry"], Resources("iot:Publish").Select(Tail).Order().ToArray());
+        Assert.Equal([$":topicfilter/{own}commands"], Resources("iot:Subscribe").Select(Tail).ToArray());
+        Assert.Equal([$":topic/{own}commands"], Resources("iot:Receive").Select(Tail).ToArray());
     }
 
+    /// <summary>The resource ARN from its account onwards (":topic/...").</summary>
+    private static string Tail(string arn) => arn[arn.IndexOf(":topic", StringComparison.Ordinal)..];
+
     [Fact]
-    public void Bridge_policy_allows_only_bridge_client_ids_the_shared_telemetry_filter_and_telemetry_receive()
+    public void Bridge_policy_allows_only_bridge_client_ids_the_shared_filters_their_receive_and_publishing_commands()
     {
         var doc = Repo.Template("iot.yaml").Resource("BridgePolicy")["Properties"]!["PolicyDocument"]!;
         var byAction = doc["Statement"]!.AsArray().Cast<JsonObject>()
-            .ToDictionary(s => (string)s["Action"]!, s => string.Join(" ", Strings(s["Resource"])));
-        Assert.Equal(["iot:Connect", "iot:Receive", "iot:Subscribe"], byAction.Keys.Order().ToArray());
-        Assert.Contains(":client/${BridgeClientIdPrefix}*", byAction["iot:Connect"]);
-        Assert.Contains(":topicfilter/$share/${SharedGroup}/evswap/v1/stations/+/telemetry", byAction["iot:Subscribe"]);
-        Assert.Contains(":topic/evswap/v1/stations/*/telemetry", byAction["iot:Receive"]);
+            .ToDictionary(s => (string)s["Action"]!, s => Strings(s["Resource"]).ToList());
+        Assert.Equal(["iot:Connect", "iot:Publish", "iot:Receive", "iot:Subscribe"], byAction.Keys.Order().ToArray());
+        Assert.Contains(":client/${BridgeClientIdPrefix}*", string.Join(" ", byAction["iot:Connect"]));
+        Assert.Equal([":topicfilter/$share/${SharedGroup}/evswap/v1/stations/+/command-results", ":topicfilter/$share/${SharedGroup}/evswap/v1/stations/+/telemetry"],
+            byAction["iot:Subscribe"].Select(Tail).Order().ToArray());
+        Assert.Equal([":topic/evswap/v1/stations/*/command-results", ":topic/evswap/v1/stations/*/telemetry"], byAction["iot:Receive"].Select(Tail).Order().ToArray());
+        Assert.Equal([":topic/evswap/v1/stations/*/commands"], byAction["iot:Publish"].Select(Tail).ToArray());
     }
 }

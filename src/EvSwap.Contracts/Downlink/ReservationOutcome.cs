@@ -1,0 +1,11 @@
+namespace EvSwap.Contracts;
+
+/// <summary>What became of a reservation request: the reservation (new, or the one an Idempotency-Key made), or why not.</summary>
+/// <param name="Unavailable">Why no battery could be held (the API answers 409).</param>
+/// <param name="Conflict">The Idempotency-Key was used before for a different rider.</param>
+[GenerateSerializer, Immutable]
+public sealed record ReservationOutcome(
+    [property: Id(0)] ReservationView? Reservation,
+    [property: Id(1)] bool Created,
+    [property: Id(2)] string? Unavailable,
+    [property: Id(3)] string? Conflict);

@@ -1,0 +1,9 @@
+namespace EvSwap.Contracts;
+
+/// <summary>A charging slot's forecast: its charge rate and when it reaches the charged level (null when no rate is known yet).</summary>
+[GenerateSerializer, Immutable]
+public sealed record SlotForecast(
+    [property: Id(0)] int Slot,
+    [property: Id(1)] double SocPct,
+    [property: Id(2)] double? PctPerMinute,
+    [property: Id(3)] DateTimeOffset? ChargedAt);
