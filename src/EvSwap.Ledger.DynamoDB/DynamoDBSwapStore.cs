@@ -56,7 +56,7 @@ public sealed class DynamoDBSwapStore : ISwapStore, IDisposable
                     await Task.Delay(TimeSpan.FromMilliseconds(Math.Min(5000, 50 << Math.Min(attempt, 7))), cancellationToken);
                 }
 
-                DynamoDBTables.Count("ledger", "BatchWriteItem");
+                DynamoDBTables.Count("ledger", "BatchWriteItem", Table);
                 var response = await _client.BatchWriteItemAsync(new BatchWriteItemRequest { RequestItems = pending }, cancellationToken);
                 _metrics.StoreRequest("dynamodb", pending[Table].Count);
                 pending = response.UnprocessedItems ?? [];
@@ -123,7 +123,7 @@ public sealed class DynamoDBSwapStore : ISwapStore, IDisposable
                 request.ExpressionAttributeValues[":b"] = new AttributeValue { S = query.Battery };
             }
 
-            DynamoDBTables.Count("ledger", "Query");
+            DynamoDBTables.Count("ledger", "Query", Table);
             var page = await _client.QueryAsync(request, cancellationToken);
             foreach (var item in page.Items ?? [])
             {
