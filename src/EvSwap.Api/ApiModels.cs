@@ -19,4 +19,10 @@ public sealed record AlertsResponse(int Count, IReadOnlyList<AlertItem> Items);
 [JsonSerializable(typeof(StationView))]
 [JsonSerializable(typeof(TelemetryResponse))]
 [JsonSerializable(typeof(AlertsResponse))]
+[JsonSerializable(typeof(AlarmListResponse))]
+[JsonSerializable(typeof(Alarm))]
+[JsonSerializable(typeof(AlarmDeliveriesResponse))]
+[JsonSerializable(typeof(AcknowledgeRequest))]
+[JsonSerializable(typeof(AssignRequest))]
+[JsonSerializable(typeof(CommentRequest))]
 public sealed partial class ApiJsonContext : JsonSerializerContext;

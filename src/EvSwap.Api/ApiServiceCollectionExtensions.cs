@@ -23,6 +23,7 @@ public static class ApiServiceCollectionExtensions
         });
         services.AddOpenApi();
         services.AddSingleton<FleetReader>();
+        services.AddSingleton<AlarmReader>();
         services.AddSingleton<TelemetryHistory>();
         services.AddHealthChecks();
         return services;
@@ -39,6 +40,7 @@ public static class ApiServiceCollectionExtensions
         var api = app.MapGroup("").RequireRateLimiting(ApiSecurity.RateLimitPolicy);
         api.MapStationEndpoints();
         api.MapAlertEndpoints();
+        api.MapAlarmEndpoints();
 
         // The only endpoints open in Auth:Mode=Jwt: the load balancer and ECS probe without a token.
         var health = app.MapGroup("/health").WithTags("Health").AllowAnonymous();

@@ -27,6 +27,7 @@ public sealed class StationGrain : Grain, IStationGrain
     private readonly TimeProvider _time;
     private readonly ILogger<StationGrain> _logger;
     private readonly StationMetrics _metrics;
+    private readonly StationAlarmSender _alarms;
     private StationArchiver _archiver = null!;
 
     private bool _stateDirty;
@@ -43,9 +44,11 @@ public sealed class StationGrain : Grain, IStationGrain
         IOptions<FleetOptions> fleetOptions,
         TimeProvider time,
         StationMetrics metrics,
+        StationAlarmSender alarms,
         ILogger<StationGrain> logger)
     {
         _metrics = metrics;
+        _alarms = alarms;
         _state = state;
         _archive = archive;
         _progress = progress;
@@ -106,7 +109,7 @@ public sealed class StationGrain : Grain, IStationGrain
                 outcome = IngestOutcome.Rearchived;
                 break;
             default:
-                result = StationModel.Apply(State, m, envelope.Payload, envelope.ReceivedAt, _options);
+                result = StationModel.Apply(State, m, envelope.Payload, envelope.ReceivedAt, _options, _alarms.Rules);
                 outcome = result.Late ? IngestOutcome.Late : IngestOutcome.Accepted;
                 break;
         }
@@ -115,6 +118,8 @@ public sealed class StationGrain : Grain, IStationGrain
         {
             _metrics.AlertRaised(alert.Kind);
         }
+
+        await _alarms.SendAsync(StationId, State.AlarmRules);
 
         _archiver.Add(envelope, now);
         if (_archiver.HasSealed)
@@ -215,6 +220,7 @@ public sealed class StationGrain : Grain, IStationGrain
     private async Task MaintainAsync(CancellationToken cancellationToken)
     {
         var now = _time.GetUtcNow();
+        _stateDirty |= await _alarms.SendAsync(StationId, State.AlarmRules);
         _archiver.SealIfOlderThanMaxAge(now);
         if (_archiver.HasSealed)
         {
@@ -279,7 +285,7 @@ public sealed class StationGrain : Grain, IStationGrain
     private async Task RecoverFromArchiveAsync(CancellationToken cancellationToken)
     {
         var today = DateOnly.FromDateTime(_time.GetUtcNow().UtcDateTime);
-        var (read, applied) = await StationRecovery.CatchUpAsync(StationId, State, _archive, _options, today, cancellationToken);
+        var (read, applied) = await StationRecovery.CatchUpAsync(StationId, State, _archive, _options, today, cancellationToken, _alarms.Rules);
         _stateDirty |= read > 0;
         if (applied > 0)
         {

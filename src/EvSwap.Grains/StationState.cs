@@ -34,6 +34,6 @@ public sealed class StationState
     /// <summary>Which (boot, seq) were applied and which archived: what makes redelivery, late arrival and replay exact.</summary>
     [Id(18)] public DeliveryLog Delivery { get; set; } = new();
 
-    /// <summary>Consecutive messages each slot has been at or above the over-temperature limit.</summary>
-    [Id(15)] public Dictionary<int, int> HotStreaks { get; set; } = [];
+    /// <summary>Where each alarm rule stands for this station, and transitions its alarm shard has yet to accept.</summary>
+    [Id(30)] public AlarmRuleState AlarmRules { get; set; } = new();
 }

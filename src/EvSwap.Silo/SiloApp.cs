@@ -38,6 +38,7 @@ public static class SiloApp
         var mqtt = validation.Bind<MqttOptions>(MqttOptions.Section);
         var archive = validation.Bind<ArchiveOptions>(ArchiveOptions.Section);
         validation.Bind<StationOptions>(StationOptions.Section);
+        var alarms = validation.Bind<AlarmOptions>(AlarmOptions.Section);
         validation.Bind<EvSwap.IngestLog.IngestLogOptions>(EvSwap.IngestLog.IngestLogOptions.Section);
         validation.Bind<FleetOptions>(FleetOptions.Section);
         validation.Bind<ApiAuthOptions>(ApiAuthOptions.Section);
@@ -121,10 +122,12 @@ public static class SiloApp
             if (backends.GrainStorage.Equals("Memory", StringComparison.OrdinalIgnoreCase))
             {
                 silo.AddStationMemoryStorage();
+                silo.AddAlarmFileStorage(alarms.Path);
             }
             else
             {
                 silo.AddDynamoDBGrainStorage(StationGrain.StorageName, o => config.GetSection("DynamoDB").Bind(o));
+                silo.AddDynamoDBGrainStorage(AlarmShardGrain.StorageName, o => config.GetSection("DynamoDB").Bind(o));
             }
         });
 
@@ -147,6 +150,7 @@ public static class SiloApp
             .AddCheck<IngestBudgetHealthCheck>("ingest-budget", tags: [ApiServiceCollectionExtensions.ReadyTag]);
 
         services.AddSingleton<StationMetrics>();
+        services.AddAlarms(config);
 
         if (backends.Auth.Equals("None", StringComparison.OrdinalIgnoreCase))
         {

@@ -43,6 +43,7 @@ public sealed class LocalSilo : IAsyncDisposable
             $"--Orleans:GatewayPort={FreePort.Next()}",
             $"--Archive:Path={archive}",
             $"--IngestLog:Path={archive}-log",
+            $"--Alarms:Path={archive}-alarms",
             "--Logging:LogLevel:Default=Warning",
             .. extraArgs,
         ];
@@ -88,6 +89,11 @@ public sealed class LocalSilo : IAsyncDisposable
         if (Directory.Exists(ArchivePath))
         {
             Directory.Delete(ArchivePath, recursive: true);
+        }
+
+        if (Directory.Exists(ArchivePath + "-alarms"))
+        {
+            Directory.Delete(ArchivePath + "-alarms", recursive: true);
         }
     }
 }

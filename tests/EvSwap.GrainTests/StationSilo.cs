@@ -12,6 +12,7 @@ internal static class StationSilo
     public static void AddStationGrains(this ISiloBuilder silo, IArchiveStore store, Action<ArchiveOptions> archive)
     {
         silo.AddStationMemoryStorage();
+        silo.AddAlarmMemoryStorage();
         silo.ConfigureServices(services =>
         {
             services.AddSingleton(TimeProvider.System);
@@ -24,6 +25,7 @@ internal static class StationSilo
             services.Configure<StationOptions>(_ => { });
             services.Configure(archive);
             services.Configure<FleetOptions>(o => o.Shards = 4);
+            services.AddAlarms(new Microsoft.Extensions.Configuration.ConfigurationBuilder().Build());
         });
     }
 }
