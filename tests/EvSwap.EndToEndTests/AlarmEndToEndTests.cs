@@ -106,6 +106,45 @@ public sealed class AlarmEndToEndTests
         Assert.Equal(6, receiver.Requests.Count); // two rounds of three quick tries each
     }
 
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public async Task An_acknowledged_alarm_survives_a_silo_restart_in_the_data_directory_or_on_dynamodb(bool dynamoDb)
+    {
+        await using var dynalite = dynamoDb ? await StandIns.StartDynaliteAsync() : null;
+        var path = Path.Combine(Path.GetTempPath(), "evswap-alarms-" + Guid.NewGuid().ToString("N"));
+        string[] args = dynalite is null
+            ? [$"--Alarms:Path={path}"]
+            : ["--GrainStorage:Provider=DynamoDB", $"--DynamoDB:ServiceUrl=http://127.0.0.1:{dynalite.Port}", "--DynamoDB:Region=us-east-1", "--DynamoDB:CreateIfNotExists=true"];
+        const string id = "al-03.over-temperature.2.b1s3";
+        try
+        {
+            await using (var first = await LocalSilo.StartAsync(args))
+            {
+                var publisher = await first.ConnectPublisherAsync("alarm-e2e-restart");
+                for (var seq = 1; seq <= 3; seq++)
+                {
+                    await LocalSilo.PublishAsync(publisher, TelemetryTopic.For("al-03"), Snapshot("al-03", seq, 66));
+                }
+
+                await Eventually.GetAsync(() => first.Http.GetAsync($"/alarms/{id}"), r => r.IsSuccessStatusCode);
+                await PostAsync(first, $"/alarms/{id}/ack", new { comment = "before the restart" });
+            }
+
+            await using var second = await LocalSilo.StartAsync(args);
+            var alarm = await second.GetJsonAsync($"/alarms/{id}");
+            Assert.Equal((AlarmStates.ActiveAcknowledged, "local-operator", "before the restart"),
+                (alarm.GetProperty("state").GetString(), alarm.GetProperty("acknowledgedBy").GetString(), alarm.GetProperty("comments")[0].GetProperty("text").GetString()));
+        }
+        finally
+        {
+            if (Directory.Exists(path))
+            {
+                Directory.Delete(path, recursive: true);
+            }
+        }
+    }
+
     [Fact]
     public async Task Bad_alarm_requests_get_problem_details()
     {
