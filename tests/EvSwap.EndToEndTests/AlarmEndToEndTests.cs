@@ -80,6 +80,14 @@ public sealed class AlarmEndToEndTests
         }
 
         Assert.Equal(0, (await silo.GetJsonAsync("/alarms/deliveries")).GetProperty("count").GetInt32());
+
+        // Alarm events by kind and severity, for CloudWatch alarms.
+        var metrics = await Eventually.GetAsync(() => silo.Http.GetStringAsync("/metrics"), m => m.Contains("evswap_alarms_events", StringComparison.Ordinal));
+        var raisedLine = metrics.Split('\n').Single(l => l.StartsWith("evswap_alarms_events", StringComparison.Ordinal) && l.Contains("event=\"raised\"", StringComparison.Ordinal));
+        Assert.Contains("kind=\"over-temperature\"", raisedLine, StringComparison.Ordinal);
+        Assert.Contains("severity=\"critical\"", raisedLine, StringComparison.Ordinal);
+        Assert.Equal("1", raisedLine.Split(' ')[1]);
+        Assert.Contains("evswap_alarms_webhook_deliveries", metrics, StringComparison.Ordinal);
     }
 
     [Fact]
