@@ -154,6 +154,44 @@ public sealed class AlarmEndToEndTests
     }
 
     [Fact]
+    public async Task With_tokens_readers_list_alarms_only_operators_acknowledge_and_the_token_names_who_did()
+    {
+        using var issuer = new LocalJwtIssuer();
+        await using var silo = await LocalSilo.StartAsync(issuer.SiloArgs);
+        var publisher = await silo.ConnectPublisherAsync("alarm-e2e-jwt");
+        for (var seq = 1; seq <= 3; seq++)
+        {
+            await LocalSilo.PublishAsync(publisher, TelemetryTopic.For("al-04"), Snapshot("al-04", seq, 64));
+        }
+
+        const string id = "al-04.over-temperature.2.b1s3";
+        var reader = issuer.AccessToken("evswap/read");
+        await Eventually.GetAsync(() => SendAsync(silo, HttpMethod.Get, $"/alarms/{id}", reader), r => r.IsSuccessStatusCode);
+        Assert.Equal(HttpStatusCode.Forbidden, (await SendAsync(silo, HttpMethod.Post, $"/alarms/{id}/ack", reader)).StatusCode);
+        Assert.Equal(HttpStatusCode.Unauthorized, (await SendAsync(silo, HttpMethod.Post, $"/alarms/{id}/ack", null)).StatusCode);
+
+        var acked = await SendAsync(silo, HttpMethod.Post, $"/alarms/{id}/ack", issuer.AccessToken("evswap/operate"));
+        var alarm = await acked.Content.ReadFromJsonAsync<JsonElement>();
+        Assert.Equal((AlarmStates.ActiveAcknowledged, "user-1"), (alarm.GetProperty("state").GetString(), alarm.GetProperty("acknowledgedBy").GetString()));
+    }
+
+    private static async Task<HttpResponseMessage> SendAsync(LocalSilo silo, HttpMethod method, string path, string? token)
+    {
+        using var request = new HttpRequestMessage(method, path);
+        if (token is not null)
+        {
+            request.Headers.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", token);
+        }
+
+        if (method == HttpMethod.Post)
+        {
+            request.Content = JsonContent.Create(new { });
+        }
+
+        return await silo.Http.SendAsync(request);
+    }
+
+    [Fact]
     public async Task Bad_alarm_requests_get_problem_details()
     {
         await using var silo = await LocalSilo.StartAsync();
