@@ -116,6 +116,15 @@ public sealed class AlarmBookTests
     }
 
     [Fact]
+    public void A_webhook_limited_to_some_kinds_gets_only_those()
+    {
+        _options.Webhooks[0].Kinds = [AlertKinds.SlotFault];
+        _book.Apply([Raise("st-1.over-temperature.1.b1s3", severity: AlarmSeverities.Major), Raise("st-1.slot-fault.2.b1s3", AlertKinds.SlotFault, AlarmSeverities.Major)], T0);
+
+        Assert.Equal([("st-1.slot-fault.2.b1s3:raised", 0)], _book.State.Outbox.Select(n => (n.EventId, n.Webhook)));
+    }
+
+    [Fact]
     public void A_failing_delivery_backs_off_and_is_kept_as_failed_after_the_last_attempt()
     {
         _options.DeliveryAttempts = 3;

@@ -29,16 +29,14 @@ public static class AlarmEngine
                     : t >= options.OverTemperature.RaiseAt ? AlarmSignal.Raise
                     : t < options.OverTemperature.ClearAt ? AlarmSignal.Clear
                     : AlarmSignal.Hold;
-                ctx.Step(AlertKinds.OverTemperature, slot.Slot, signal, options.OverTemperature, null,
-                    $"slot {slot.Slot} at {slot.TempC:0.#} °C (limit {options.OverTemperature.RaiseAt:0.#} °C)", ref raised);
+                ctx.Step(AlertKinds.OverTemperature, slot.Slot, signal, options.OverTemperature, null, slot.TempC ?? 0, 0, ref raised);
             }
 
             if (options.SlotFault.Enabled)
             {
                 var faulty = slot.State == SlotStates.Fault;
                 var code = faulty ? LastFaultCode(message, slot.Slot) : null;
-                ctx.Step(AlertKinds.SlotFault, slot.Slot, faulty ? AlarmSignal.Raise : AlarmSignal.Clear, options.SlotFault, code,
-                    code is null ? $"slot {slot.Slot} reports a fault" : $"slot {slot.Slot} reports fault {code}", ref raised);
+                ctx.Step(AlertKinds.SlotFault, slot.Slot, faulty ? AlarmSignal.Raise : AlarmSignal.Clear, options.SlotFault, code, 0, 0, ref raised);
             }
 
             // A rate is judged once per window, when the window completes; in between the condition waits as it is.
@@ -49,8 +47,7 @@ public static class AlarmEngine
                 var signal = rate >= options.RapidRise.RaiseAt && rate - others >= options.RapidRiseMarginCPerMinute ? AlarmSignal.Raise
                     : rate < options.RapidRise.ClearAt ? AlarmSignal.Clear
                     : AlarmSignal.Hold;
-                ctx.Step(AlertKinds.RapidTemperatureRise, slot.Slot, signal, options.RapidRise, null,
-                    string.Create(CultureInfo.InvariantCulture, $"slot {slot.Slot} warming {rate:0.#} °C/min (other slots {others:0.#} °C/min, limit {options.RapidRise.RaiseAt:0.#})"), ref raised);
+                ctx.Step(AlertKinds.RapidTemperatureRise, slot.Slot, signal, options.RapidRise, null, rate, others, ref raised);
             }
         }
 
@@ -60,8 +57,7 @@ public static class AlarmEngine
             var signal = available < options.LowAvailability.RaiseAt ? AlarmSignal.Raise
                 : available >= options.LowAvailability.ClearAt ? AlarmSignal.Clear
                 : AlarmSignal.Hold;
-            ctx.Step(AlertKinds.LowAvailability, null, signal, options.LowAvailability, null,
-                $"{available} charged batteries available (fewer than {options.LowAvailability.RaiseAt:0} for {options.LowAvailability.RaiseAfter})", ref raised);
+            ctx.Step(AlertKinds.LowAvailability, null, signal, options.LowAvailability, null, available, 0, ref raised);
         }
 
         ctx.ForgetMissingSlots(slots);
@@ -135,7 +131,8 @@ public static class AlarmEngine
         // Validated before it reaches a grain; never null here.
         private string Station => message.StationId ?? string.Empty;
 
-        public void Step(string kind, int? slot, AlarmSignal signal, AlarmRule rule, string? code, string text, ref List<Alert>? raised)
+        /// <param name="value">What the rule measured (°C, °C/min, batteries); <paramref name="other"/> the other slots' rate. Only a raise turns them into text.</param>
+        public void Step(string kind, int? slot, AlarmSignal signal, AlarmRule rule, string? code, double value, double other, ref List<Alert>? raised)
         {
             var key = Key(kind, slot);
             if (!rules.Conditions.TryGetValue(key, out var condition))
@@ -153,6 +150,7 @@ public static class AlarmEngine
             {
                 case ConditionChange.Raised:
                     condition.AlarmId = AlarmIds.ForMessage(Station, kind, slot, message.Boot, message.Seq);
+                    var text = Describe(kind, slot, code, value, other);
                     var alert = new Alert(kind, slot, code, message.Ts, text);
                     alerts.Add(alert);
                     (raised ??= []).Add(alert);
@@ -173,31 +171,62 @@ public static class AlarmEngine
         /// <summary>A slot missing from the snapshot (cabinet reconfigured) can no longer be hot or faulty.</summary>
         public void ForgetMissingSlots(IReadOnlyList<SlotReading> slots)
         {
-            if (rules.Conditions.Count == 0 && alerts.Count == 0)
+            if (rules.Conditions.Count > 0 && AnyMissing(slots))
             {
-                return;
-            }
-
-            foreach (var (key, condition) in rules.Conditions.ToList())
-            {
-                var slash = key.IndexOf('/');
-                if (int.TryParse(key.AsSpan(slash + 1), NumberStyles.None, CultureInfo.InvariantCulture, out var slot) && !slots.Any(s => s.Slot == slot))
+                foreach (var (key, condition) in rules.Conditions.ToList())
                 {
-                    var kind = key[..slash];
-                    if (condition.Active)
+                    if (SlotOf(key) is { } slot && !HasSlot(slots, slot))
                     {
-                        Clear(key, condition, kind, slot, SeverityOf(kind));
-                    }
+                        var kind = key[..key.IndexOf('/')];
+                        if (condition.Active)
+                        {
+                            Clear(key, condition, kind, slot, SeverityOf(kind));
+                        }
 
-                    rules.Conditions.Remove(key);
+                        rules.Conditions.Remove(key);
+                    }
                 }
             }
 
             // Alerts stored before the alarm rules existed have no condition behind them; nothing would ever clear them.
-            if (alerts.Count > 0)
+            // Loops rather than lambdas: this runs for every message of a station with an alert.
+            for (var i = alerts.Count - 1; i >= 0; i--)
             {
-                Changed |= alerts.RemoveAll(a => !(rules.Conditions.TryGetValue(Key(a.Kind, a.Slot), out var c) && c.Active)) > 0;
+                if (!(rules.Conditions.TryGetValue(Key(alerts[i].Kind, alerts[i].Slot), out var c) && c.Active))
+                {
+                    alerts.RemoveAt(i);
+                    Changed = true;
+                }
             }
+        }
+
+        private bool AnyMissing(IReadOnlyList<SlotReading> slots)
+        {
+            foreach (var key in rules.Conditions.Keys)
+            {
+                if (SlotOf(key) is { } slot && !HasSlot(slots, slot))
+                {
+                    return true;
+                }
+            }
+
+            return false;
+        }
+
+        private static int? SlotOf(string key) =>
+            int.TryParse(key.AsSpan(key.IndexOf('/') + 1), NumberStyles.None, CultureInfo.InvariantCulture, out var slot) ? slot : null;
+
+        private static bool HasSlot(IReadOnlyList<SlotReading> slots, int slot)
+        {
+            foreach (var s in slots)
+            {
+                if (s.Slot == slot)
+                {
+                    return true;
+                }
+            }
+
+            return false;
         }
 
         private void Clear(string key, AlarmCondition condition, string kind, int? slot, string severity)
@@ -218,6 +247,14 @@ public static class AlarmEngine
 
             rules.Outbox.Add(transition);
         }
+
+        private string Describe(string kind, int? slot, string? code, double value, double other) => kind switch
+        {
+            AlertKinds.OverTemperature => string.Create(CultureInfo.InvariantCulture, $"slot {slot} at {value:0.#} °C (limit {options.OverTemperature.RaiseAt:0.#} °C)"),
+            AlertKinds.RapidTemperatureRise => string.Create(CultureInfo.InvariantCulture, $"slot {slot} warming {value:0.#} °C/min (other slots {other:0.#} °C/min, limit {options.RapidRise.RaiseAt:0.#})"),
+            AlertKinds.SlotFault => code is null ? $"slot {slot} reports a fault" : $"slot {slot} reports fault {code}",
+            _ => string.Create(CultureInfo.InvariantCulture, $"{value:0} charged batteries available (fewer than {options.LowAvailability.RaiseAt:0} for {options.LowAvailability.RaiseAfter})"),
+        };
 
         private string SeverityOf(string kind) => kind switch
         {
