@@ -54,6 +54,7 @@ public sealed class BridgeSilo : IAsyncDisposable
             $"--Orleans:GatewayPort={FreePort.Next()}",
             $"--Archive:Path={archivePath}",
             $"--IngestLog:Path={archivePath}-log",
+            $"--Alarms:Path={archivePath}-alarms",
             "--Logging:LogLevel:Default=Warning",
             .. extraArgs,
         ];

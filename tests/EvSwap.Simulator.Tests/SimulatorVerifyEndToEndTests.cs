@@ -21,6 +21,7 @@ public class SimulatorVerifyEndToEndTests
             $"--Orleans:GatewayPort={FreePort.Next()}",
             $"--Archive:Path={archive}",
             $"--IngestLog:Path={archive}-log",
+            $"--Alarms:Path={archive}-alarms",
             "--Logging:LogLevel:Default=Warning",
             .. extraArgs,
         ]);
