@@ -28,4 +28,10 @@ public sealed record AlertsResponse(int Count, IReadOnlyList<AlertItem> Items, s
 [JsonSerializable(typeof(ReservationView))]
 [JsonSerializable(typeof(ReservationListResponse))]
 [JsonSerializable(typeof(AvailabilityForecast))]
+[JsonSerializable(typeof(AlarmListResponse))]
+[JsonSerializable(typeof(Alarm))]
+[JsonSerializable(typeof(AlarmDeliveriesResponse))]
+[JsonSerializable(typeof(AcknowledgeRequest))]
+[JsonSerializable(typeof(AssignRequest))]
+[JsonSerializable(typeof(CommentRequest))]
 public sealed partial class ApiJsonContext : JsonSerializerContext;

@@ -24,6 +24,7 @@ public static class ApiServiceCollectionExtensions
         });
         services.AddOpenApi();
         services.AddSingleton<FleetReader>();
+        services.AddSingleton<AlarmReader>();
         services.AddSingleton<TelemetryHistory>();
         services.AddHealthChecks();
         return services;
@@ -43,6 +44,7 @@ public static class ApiServiceCollectionExtensions
         api.MapSwapEndpoints();
         api.MapCommandEndpoints();
         api.MapReservationEndpoints();
+        api.MapAlarmEndpoints();
 
         // The only endpoints open in Auth:Mode=Jwt: the load balancer and ECS probe without a token.
         var health = app.MapGroup("/health").WithTags("Health").AllowAnonymous();

@@ -27,6 +27,7 @@ public sealed partial class StationGrain : Grain, IStationGrain
     private readonly TimeProvider _time;
     private readonly ILogger<StationGrain> _logger;
     private readonly StationMetrics _metrics;
+    private readonly StationAlarmSender _alarms;
     private StationArchiver _archiver = null!;
     private StationLedger _ledger = null!;
     private readonly Func<StationState, StationLedger> _newLedger;
@@ -45,12 +46,14 @@ public sealed partial class StationGrain : Grain, IStationGrain
         IOptions<FleetOptions> fleetOptions,
         TimeProvider time,
         StationMetrics metrics,
+        StationAlarmSender alarms,
         ILogger<StationGrain> logger,
         EvSwap.Ledger.SwapLedgerWriter ledger,
         IOptions<EvSwap.Ledger.LedgerOptions> ledgerOptions)
     {
         _newLedger = s => new StationLedger(this.GetPrimaryKeyString(), s, ledger, ledgerOptions.Value);
         _metrics = metrics;
+        _alarms = alarms;
         _state = state;
         _archive = archive;
         _progress = progress;
@@ -115,7 +118,7 @@ public sealed partial class StationGrain : Grain, IStationGrain
                 break;
             default:
                 _ledger.ThrowIfBacklogged(m);
-                result = StationModel.Apply(State, m, envelope.Payload, envelope.ReceivedAt, _options);
+                result = StationModel.Apply(State, m, envelope.Payload, envelope.ReceivedAt, _options, _alarms.Rules);
                 outcome = result.Late ? IngestOutcome.Late : IngestOutcome.Accepted;
                 _ledger.Sync();
                 break;
@@ -125,6 +128,8 @@ public sealed partial class StationGrain : Grain, IStationGrain
         {
             _metrics.AlertRaised(alert.Kind);
         }
+
+        await _alarms.SendAsync(StationId, State.AlarmRules);
 
         _archiver.Add(envelope, now);
         if (_archiver.HasSealed)
@@ -227,6 +232,7 @@ public sealed partial class StationGrain : Grain, IStationGrain
     {
         var now = _time.GetUtcNow();
         _stateDirty |= _ledger.Sync();
+        _stateDirty |= await _alarms.SendAsync(StationId, State.AlarmRules);
         _archiver.SealIfOlderThanMaxAge(now);
         if (_archiver.HasSealed)
         {
@@ -292,7 +298,7 @@ public sealed partial class StationGrain : Grain, IStationGrain
     private async Task RecoverFromArchiveAsync(CancellationToken cancellationToken)
     {
         var today = DateOnly.FromDateTime(_time.GetUtcNow().UtcDateTime);
-        var (read, applied) = await StationRecovery.CatchUpAsync(StationId, State, _archive, _options, today, cancellationToken);
+        var (read, applied) = await StationRecovery.CatchUpAsync(StationId, State, _archive, _options, today, cancellationToken, _alarms.Rules);
         _stateDirty |= read > 0;
         if (applied > 0)
         {

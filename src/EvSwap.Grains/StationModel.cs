@@ -29,7 +29,8 @@ public static class StationModel
     /// arrives, but only the newest message moves the live view and the alerts derived from consecutive snapshots.
     /// </summary>
     /// <param name="payload">The message as received; kept as the station's latest snapshot when it is the newest.</param>
-    public static ApplyResult Apply(StationState state, TelemetryMessage message, byte[] payload, DateTimeOffset receivedAt, StationOptions options)
+    /// <param name="alarms">The alarm rules; the defaults when not given.</param>
+    public static ApplyResult Apply(StationState state, TelemetryMessage message, byte[] payload, DateTimeOffset receivedAt, StationOptions options, AlarmRuleOptions? alarms = null)
     {
         var newest = IsNewest(state, message.Boot, message.Seq);
         state.Delivery.MarkApplied(message.Boot, message.Seq, options);
@@ -75,7 +76,7 @@ public static class StationModel
         state.LatestSnapshot = payload;
 
         List<Alert>? raised = null;
-        var alertsChanged = UpdateAlerts(state, message, SortedSlots(message), options, ref raised);
+        var alertsChanged = AlarmEngine.Evaluate(state.AlarmRules, state.Alerts, message, SortedSlots(message), alarms ?? AlarmRuleOptions.Default, options.ChargedSocPct, ref raised);
         return new ApplyResult(swaps, faults, alertsChanged, Late: false, raised);
     }
 
@@ -93,105 +94,6 @@ public static class StationModel
         {
             state.SwapsToday += swaps;
         }
-    }
-
-    private static bool UpdateAlerts(StationState state, TelemetryMessage message, IReadOnlyList<SlotReading> slots, StationOptions options, ref List<Alert>? raised)
-    {
-        var before = state.Alerts.Count;
-        var changed = false;
-
-        foreach (var slot in slots)
-        {
-
-            // Over-temperature needs N consecutive hot readings to raise, and a reading below the lower limit to clear.
-            if (slot.TempC is { } t && t >= options.OverTemperatureC)
-            {
-                var streak = state.HotStreaks.GetValueOrDefault(slot.Slot) + 1;
-                state.HotStreaks[slot.Slot] = streak;
-                if (streak >= options.OverTemperatureMessages && Find(state, AlertKinds.OverTemperature, slot.Slot) is null)
-                {
-                    var alert = new Alert(AlertKinds.OverTemperature, slot.Slot, null, message.Ts,
-                        $"slot {slot.Slot} at {t:0.#} °C for {streak} consecutive messages (limit {options.OverTemperatureC:0.#} °C)");
-                    state.Alerts.Add(alert);
-                    (raised ??= []).Add(alert);
-                    changed = true;
-                }
-            }
-            else
-            {
-                state.HotStreaks.Remove(slot.Slot);
-                if (slot.TempC is { } cool && cool < options.OverTemperatureClearC)
-                {
-                    changed |= Remove(state, AlertKinds.OverTemperature, slot.Slot);
-                }
-            }
-
-            if (slot.State == SlotStates.Fault)
-            {
-                if (Find(state, AlertKinds.SlotFault, slot.Slot) is null)
-                {
-                    var code = message.Events?.LastOrDefault(e => e.Type == EventTypes.Fault && e.Slot == slot.Slot)?.Code;
-                    var alert = new Alert(AlertKinds.SlotFault, slot.Slot, code, message.Ts,
-                        code is null ? $"slot {slot.Slot} reports a fault" : $"slot {slot.Slot} reports fault {code}");
-                    state.Alerts.Add(alert);
-                    (raised ??= []).Add(alert);
-                    changed = true;
-                }
-            }
-            else
-            {
-                changed |= Remove(state, AlertKinds.SlotFault, slot.Slot);
-            }
-        }
-
-        // A slot missing from the snapshot (cabinet reconfigured) can no longer be hot or faulty.
-        for (var i = state.Alerts.Count - 1; i >= 0; i--)
-        {
-            if (state.Alerts[i].Slot is { } s && !HasSlot(slots, s))
-            {
-                state.Alerts.RemoveAt(i);
-                changed = true;
-            }
-        }
-
-        if (state.HotStreaks.Count > 0)
-        {
-            foreach (var slot in state.HotStreaks.Keys.Where(s => !HasSlot(slots, s)).ToList())
-            {
-                state.HotStreaks.Remove(slot);
-            }
-        }
-
-        return changed || before != state.Alerts.Count;
-    }
-
-    // Loops rather than lambdas: this runs for every slot of every message, and each closure is an allocation.
-    private static Alert? Find(StationState state, string kind, int slot)
-    {
-        foreach (var a in state.Alerts)
-        {
-            if (a.Kind == kind && a.Slot == slot)
-            {
-                return a;
-            }
-        }
-
-        return null;
-    }
-
-    private static bool Remove(StationState state, string kind, int slot)
-    {
-        var removed = false;
-        for (var i = state.Alerts.Count - 1; i >= 0; i--)
-        {
-            if (state.Alerts[i].Kind == kind && state.Alerts[i].Slot == slot)
-            {
-                state.Alerts.RemoveAt(i);
-                removed = true;
-            }
-        }
-
-        return removed;
     }
 
     /// <summary>A message's slots in slot order (stations normally send them in order, so usually no copy).</summary>
@@ -218,19 +120,6 @@ public static class StationModel
         }
 
         return true;
-    }
-
-    private static bool HasSlot(IReadOnlyList<SlotReading> slots, int slot)
-    {
-        foreach (var s in slots)
-        {
-            if (s.Slot == slot)
-            {
-                return true;
-            }
-        }
-
-        return false;
     }
 
     public static Dictionary<string, int> SlotCounts(IReadOnlyList<SlotReading> slots)

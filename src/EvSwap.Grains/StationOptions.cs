@@ -29,13 +29,6 @@ public sealed class StationOptions : IValidatableObject
     /// </summary>
     public TimeSpan MaintenanceInterval { get; set; } = TimeSpan.FromMinutes(1);
 
-    public double OverTemperatureC { get; set; } = 55;
-
-    /// <summary>Hysteresis: an over-temperature alert clears only below this, so a slot hovering at the limit does not flap.</summary>
-    public double OverTemperatureClearC { get; set; } = 50;
-
-    public int OverTemperatureMessages { get; set; } = 3;
-
     /// <summary>A ready battery at or above this charge counts as available to a driver.</summary>
     public double ChargedSocPct { get; set; } = 95;
 
@@ -76,16 +69,6 @@ public sealed class StationOptions : IValidatableObject
         if (MaintenanceInterval <= TimeSpan.Zero)
         {
             yield return new($"Station:MaintenanceInterval must be positive (is {MaintenanceInterval}).");
-        }
-
-        if (OverTemperatureClearC > OverTemperatureC)
-        {
-            yield return new($"Station:OverTemperatureClearC ({OverTemperatureClearC}) must not be above Station:OverTemperatureC ({OverTemperatureC}).");
-        }
-
-        if (OverTemperatureMessages < 1)
-        {
-            yield return new($"Station:OverTemperatureMessages must be at least 1 (is {OverTemperatureMessages}).");
         }
 
         if (DeliveryWindow < 1)

@@ -34,11 +34,12 @@ public sealed class StationState
     /// <summary>Which (boot, seq) were applied and which archived: what makes redelivery, late arrival and replay exact.</summary>
     [Id(18)] public DeliveryLog Delivery { get; set; } = new();
 
-    /// <summary>Consecutive messages each slot has been at or above the over-temperature limit.</summary>
-    [Id(15)] public Dictionary<int, int> HotStreaks { get; set; } = [];
-
     /// <summary>Swaps of applied messages the ledger store has not confirmed yet: written with the state, so none is lost.</summary>
     [Id(20)] public List<EvSwap.Ledger.SwapEvent> PendingSwaps { get; set; } = [];
+
     /// <summary>Commands and reservations (the downlink), kept with the station so they survive a restart or a move.</summary>
     [Id(40)] public DownlinkState Downlink { get; set; } = new();
+
+    /// <summary>Where each alarm rule stands for this station, and transitions its alarm shard has yet to accept.</summary>
+    [Id(30)] public AlarmRuleState AlarmRules { get; set; } = new();
 }

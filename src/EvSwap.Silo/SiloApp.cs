@@ -40,6 +40,7 @@ public static class SiloApp
         var archive = validation.Bind<ArchiveOptions>(ArchiveOptions.Section);
         validation.Bind<StationOptions>(StationOptions.Section);
         var ledger = validation.Bind<EvSwap.Ledger.LedgerOptions>(EvSwap.Ledger.LedgerOptions.Section);
+        var alarms = validation.Bind<AlarmOptions>(AlarmOptions.Section);
         var ingestLog = validation.Bind<EvSwap.IngestLog.IngestLogOptions>(EvSwap.IngestLog.IngestLogOptions.Section);
         validation.Bind<FleetOptions>(FleetOptions.Section);
         validation.Bind<DownlinkOptions>(DownlinkOptions.Section);
@@ -139,10 +140,12 @@ public static class SiloApp
             if (backends.GrainStorage.Equals("Memory", StringComparison.OrdinalIgnoreCase))
             {
                 silo.AddStationMemoryStorage();
+                silo.AddAlarmFileStorage(alarms.Path);
             }
             else
             {
                 silo.AddDynamoDBGrainStorage(StationGrain.StorageName, o => config.GetSection("DynamoDB").Bind(o));
+                silo.AddDynamoDBGrainStorage(AlarmShardGrain.StorageName, o => config.GetSection("DynamoDB").Bind(o));
             }
         });
 
@@ -166,6 +169,7 @@ public static class SiloApp
             .AddCheck<IngestLogHealthCheck>("ingest-log", tags: [ApiServiceCollectionExtensions.ReadyTag]);
 
         services.AddSingleton<StationMetrics>();
+        services.AddAlarms(config);
 
         if (backends.Auth.Equals("None", StringComparison.OrdinalIgnoreCase))
         {

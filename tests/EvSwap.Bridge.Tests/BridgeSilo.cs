@@ -55,6 +55,7 @@ public sealed class BridgeSilo : IAsyncDisposable
             $"--Archive:Path={archivePath}",
             $"--IngestLog:Path={archivePath}-log",
             $"--Ledger:Path={archivePath}-ledger/swaps.db",
+            $"--Alarms:Path={archivePath}-alarms",
             "--Logging:LogLevel:Default=Warning",
             .. extraArgs,
         ];

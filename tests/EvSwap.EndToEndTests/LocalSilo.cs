@@ -44,6 +44,7 @@ public sealed class LocalSilo : IAsyncDisposable
             $"--Archive:Path={archive}",
             $"--IngestLog:Path={archive}-log",
             $"--Ledger:Path={archive}-ledger/swaps.db",
+            $"--Alarms:Path={archive}-alarms",
             "--Logging:LogLevel:Default=Warning",
             .. extraArgs,
         ];
@@ -89,6 +90,11 @@ public sealed class LocalSilo : IAsyncDisposable
         if (Directory.Exists(ArchivePath))
         {
             Directory.Delete(ArchivePath, recursive: true);
+        }
+
+        if (Directory.Exists(ArchivePath + "-alarms"))
+        {
+            Directory.Delete(ArchivePath + "-alarms", recursive: true);
         }
     }
 }

@@ -16,6 +16,7 @@ internal static class StationSilo
     public static void AddStationGrains(this ISiloBuilder silo, IArchiveStore store, Action<ArchiveOptions> archive)
     {
         silo.AddStationMemoryStorage();
+        silo.AddAlarmMemoryStorage();
         silo.ConfigureServices(services =>
         {
             services.AddSingleton(TimeProvider.System);
@@ -30,6 +31,7 @@ internal static class StationSilo
             services.Configure<FleetOptions>(o => o.Shards = 4);
             services.AddSingleton<EvSwap.Ledger.ISwapStore>(Swaps);
             EvSwap.Ledger.LedgerServiceCollectionExtensions.AddSwapLedger(services, o => o.Linger = TimeSpan.FromMilliseconds(20));
+            services.AddAlarms(new Microsoft.Extensions.Configuration.ConfigurationBuilder().Build());
         });
     }
 }

@@ -22,6 +22,7 @@ public class SimulatorVerifyEndToEndTests
             $"--Archive:Path={archive}",
             $"--IngestLog:Path={archive}-log",
             $"--Ledger:Path={archive}-ledger/swaps.db",
+            $"--Alarms:Path={archive}-alarms",
             "--Logging:LogLevel:Default=Warning",
             .. extraArgs,
         ]);

@@ -5,7 +5,7 @@ namespace EvSwap.UnitTests;
 
 public class StationModelTests
 {
-    private readonly StationOptions _options = new() { OverTemperatureC = 55, OverTemperatureClearC = 50, OverTemperatureMessages = 3, OfflineAfter = TimeSpan.FromSeconds(15) };
+    private readonly StationOptions _options = new() { OfflineAfter = TimeSpan.FromSeconds(15) };
     private readonly StationState _state = new();
 
     private ApplyResult Apply(TelemetryMessage m) =>
@@ -200,13 +200,15 @@ public class StationModelTests
     }
 
     [Fact]
-    public void A_faulted_slot_raises_a_slot_fault_with_the_event_code_and_clears_when_repaired()
+    public void A_faulted_slot_raises_a_slot_fault_with_the_event_code_and_clears_once_repaired_for_the_clear_delay()
     {
         Apply(Samples.Message(seq: 1, slots: [Samples.Slot(2, 30, SlotStates.Fault)], events: [new StationEvent { Type = EventTypes.Fault, Slot = 2, Code = "OVERTEMP" }]));
         var alert = Assert.Single(_state.Alerts);
         Assert.Equal((AlertKinds.SlotFault, (int?)2, "OVERTEMP"), (alert.Kind, alert.Slot, alert.Code));
 
         Apply(Samples.Message(seq: 2, slots: [Samples.Slot(2, 30, SlotStates.Empty)]));
+        Assert.Single(_state.Alerts);
+        Apply(Samples.Message(seq: 3, ts: Samples.Now + AlarmRuleOptions.Default.SlotFault.ClearAfter, slots: [Samples.Slot(2, 30, SlotStates.Empty)]));
         Assert.Empty(_state.Alerts);
     }
 

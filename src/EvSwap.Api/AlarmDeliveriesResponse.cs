@@ -1,0 +1,5 @@
+using EvSwap.Contracts;
+
+namespace EvSwap.Api;
+
+public sealed record AlarmDeliveriesResponse(int Count, IReadOnlyList<AlarmDelivery> Items);

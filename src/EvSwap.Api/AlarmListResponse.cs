@@ -1,0 +1,5 @@
+using EvSwap.Contracts;
+
+namespace EvSwap.Api;
+
+public sealed record AlarmListResponse(IReadOnlyList<Alarm> Items, string? NextCursor);

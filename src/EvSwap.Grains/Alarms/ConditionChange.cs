@@ -1,0 +1,8 @@
+namespace EvSwap.Grains;
+
+public enum ConditionChange
+{
+    None,
+    Raised,
+    Cleared,
+}
