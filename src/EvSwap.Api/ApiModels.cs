@@ -19,4 +19,5 @@ public sealed record AlertsResponse(int Count, IReadOnlyList<AlertItem> Items);
 [JsonSerializable(typeof(StationView))]
 [JsonSerializable(typeof(TelemetryResponse))]
 [JsonSerializable(typeof(AlertsResponse))]
+[JsonSerializable(typeof(EvSwap.Archive.SeriesResult))]
 public sealed partial class ApiJsonContext : JsonSerializerContext;

@@ -24,6 +24,7 @@ public static class ApiServiceCollectionExtensions
         services.AddOpenApi();
         services.AddSingleton<FleetReader>();
         services.AddSingleton<TelemetryHistory>();
+        services.AddSingleton<EvSwap.Archive.SeriesReader>();
         services.AddHealthChecks();
         return services;
     }
@@ -38,6 +39,7 @@ public static class ApiServiceCollectionExtensions
 
         var api = app.MapGroup("").RequireRateLimiting(ApiSecurity.RateLimitPolicy);
         api.MapStationEndpoints();
+        api.MapSeriesEndpoints();
         api.MapAlertEndpoints();
 
         // The only endpoints open in Auth:Mode=Jwt: the load balancer and ECS probe without a token.

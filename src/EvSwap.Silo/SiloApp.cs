@@ -168,7 +168,7 @@ public static class SiloApp
             services.AddS3ArchiveStore(config);
         }
 
-        services.AddSingleton<TelemetryArchive>();
+        services.AddSingleton(sp => new TelemetryArchive(sp.GetRequiredService<IArchiveStore>(), archive.SeriesSummaries));
         services.AddSingleton<ArchiveProgress>();
         services.AddSingleton(sp => UnarchivedBudget.For(sp.GetRequiredService<IOptions<ArchiveOptions>>().Value));
     }
