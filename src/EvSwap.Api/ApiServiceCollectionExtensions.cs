@@ -53,7 +53,6 @@ public static class ApiServiceCollectionExtensions
             o.SwaggerEndpoint("/openapi/v1.json", "EvSwap API v1");
             o.RoutePrefix = "swagger";
         });
-        app.MapGet("/", () => Results.Redirect("/swagger")).ExcludeFromDescription();
         return app;
     }
 }

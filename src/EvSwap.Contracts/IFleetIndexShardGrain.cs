@@ -17,4 +17,9 @@ public interface IFleetIndexShardGrain : IGrainWithIntegerKey
 
     [AlwaysInterleave]
     Task<IReadOnlyList<FleetAlert>> GetAlerts();
+
+    /// <summary>Subscribes (or renews) a watcher and returns every summary the shard holds, so nothing falls in between.</summary>
+    Task<IReadOnlyList<StationSummary>> Watch(IFleetWatcher watcher);
+
+    Task Unwatch(IFleetWatcher watcher);
 }

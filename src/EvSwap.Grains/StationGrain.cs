@@ -28,6 +28,7 @@ public sealed class StationGrain : Grain, IStationGrain
     private readonly ILogger<StationGrain> _logger;
     private readonly StationMetrics _metrics;
     private StationArchiver _archiver = null!;
+    private StationWatchers? _watchers;
 
     private bool _stateDirty;
     private DateTimeOffset _lastPersist;
@@ -128,6 +129,7 @@ public sealed class StationGrain : Grain, IStationGrain
             await PersistAsync(now);
         }
 
+        _watchers?.Changed(() => StationModel.ToView(StationId, State, now, _options));
         if (outcome != IngestOutcome.Accepted)
         {
             // The live view did not move; the index entry has nothing new to say.
@@ -135,7 +137,7 @@ public sealed class StationGrain : Grain, IStationGrain
         }
 
         _indexDirty = true;
-        if (first || result.AlertsChanged || now - _lastIndexPush >= _options.IndexRefreshInterval)
+        if (first || result.AlertsChanged || result.Swaps > 0 || now - _lastIndexPush >= _options.IndexRefreshInterval)
         {
             await PushIndexAsync(now, StationModel.SortedSlots(envelope.Message));
         }
@@ -156,6 +158,10 @@ public sealed class StationGrain : Grain, IStationGrain
     }
 
     public Task<IReadOnlyList<ArchivedMessage>> GetUnflushedTelemetry() => Task.FromResult(_archiver.Snapshot());
+
+    public Task Watch(IStationWatcher watcher) => StationWatchers.Subscribe(ref _watchers, watcher, _logger);
+
+    public Task Unwatch(IStationWatcher watcher) => StationWatchers.Unsubscribe(_watchers, watcher);
 
     public async Task Flush()
     {

@@ -3,6 +3,7 @@ using EvSwap.Archive;
 using EvSwap.Archive.S3;
 using EvSwap.Bridge;
 using EvSwap.Bridge.DynamoDB;
+using EvSwap.Console;
 using EvSwap.Contracts;
 using EvSwap.Grains;
 using Microsoft.Extensions.DependencyInjection.Extensions;
@@ -21,11 +22,13 @@ public static class SiloApp
         builder.AddEvSwapSilo();
         builder.AddEvSwapTelemetry();
         builder.AddEvSwapDashboard();
+        builder.AddEvSwapConsole();
 
         var app = builder.Build();
         app.MapEvSwapApi();
         app.MapEvSwapTelemetry();
         app.MapEvSwapDashboard();
+        app.MapEvSwapConsole();
         app.Lifetime.ApplicationStarted.Register(() => LogWhereItListens(app));
         return app;
     }

@@ -1,0 +1,117 @@
+using EvSwap.Archive;
+using Microsoft.AspNetCore.Authentication;
+using Microsoft.AspNetCore.Authentication.Cookies;
+using Microsoft.AspNetCore.Authentication.OpenIdConnect;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+
+namespace EvSwap.Console;
+
+/// <summary>Adds the operator console to the silo's ASP.NET Core host: Blazor with server interactivity, served at <c>/</c>.</summary>
+public static class ConsoleHostingExtensions
+{
+    public const string CookieScheme = "EvSwap.Console";
+    public const string OidcScheme = "EvSwap.Console.Oidc";
+    public const string SignInPolicy = "EvSwap.Console.SignedIn";
+
+    public static WebApplicationBuilder AddEvSwapConsole(this WebApplicationBuilder builder)
+    {
+        var services = builder.Services;
+        var section = builder.Configuration.GetSection(ConsoleOptions.Section);
+        var requireSignIn = string.Equals(builder.Configuration["Auth:Mode"], "Jwt", StringComparison.OrdinalIgnoreCase);
+        services.AddOptions<ConsoleOptions>().Bind(section).Configure(o => o.RequireSignIn = requireSignIn).ValidateDataAnnotations().ValidateOnStart();
+        var options = section.Get<ConsoleOptions>() ?? new ConsoleOptions();
+        if (!options.Enabled)
+        {
+            return builder;
+        }
+
+        // Outside Development, a build (not publish) output finds package assets only through this; published output has
+        // them in wwwroot and this does nothing.
+        builder.WebHost.UseStaticWebAssets();
+        services.AddRazorComponents().AddInteractiveServerComponents();
+        MudBlazor.Services.ServiceCollectionExtensions.AddMudServices(services);
+        services.AddSingleton<FleetMirror>();
+        services.AddHostedService(sp => sp.GetRequiredService<FleetMirror>());
+        services.AddSingleton<CostMeter>();
+        services.AddHostedService(sp => sp.GetRequiredService<CostMeter>());
+        services.AddSingleton<StationHistory>();
+
+        if (requireSignIn)
+        {
+            // Operators sign in against the same Cognito user pool the API trusts: authorization code with PKCE, the
+            // session kept in a cookie. Bearer tokens stay the API's default scheme.
+            services.AddAuthentication()
+                .AddCookie(CookieScheme, o =>
+                {
+                    o.Cookie.Name = "evswap-console";
+                    o.Cookie.SecurePolicy = CookieSecurePolicy.SameAsRequest;
+                    o.ForwardChallenge = OidcScheme;
+                })
+                .AddOpenIdConnect(OidcScheme, o =>
+                {
+                    o.Authority = builder.Configuration["Auth:Authority"];
+                    o.ClientId = options.ClientId;
+                    o.ClientSecret = options.ClientSecret;
+                    o.ResponseType = "code";
+                    o.UsePkce = true;
+                    o.SignInScheme = CookieScheme;
+                    o.SaveTokens = true;
+                    o.Scope.Clear();
+                    foreach (var scope in options.Scopes.Split(' ', StringSplitOptions.RemoveEmptyEntries))
+                    {
+                        o.Scope.Add(scope);
+                    }
+                });
+            services.AddAuthorizationBuilder().AddPolicy(SignInPolicy, p => p.AddAuthenticationSchemes(CookieScheme).RequireAuthenticatedUser());
+        }
+
+        return builder;
+    }
+
+    public static WebApplication MapEvSwapConsole(this WebApplication app)
+    {
+        var options = app.Services.GetRequiredService<IOptions<ConsoleOptions>>().Value;
+        if (!options.Enabled)
+        {
+            app.MapGet("/", () => Results.Redirect("/swagger")).ExcludeFromDescription();
+            return app;
+        }
+
+        app.UseAntiforgery();
+        // Assets (MudBlazor's, the console's, blazor.web.js) come from the build's static web assets manifest: from NuGet
+        // packages and this repository, never a CDN. A host whose application name is not the silo's (a test host) names it.
+        var manifest = Path.Combine(AppContext.BaseDirectory, "EvSwap.Silo.staticwebassets.endpoints.json");
+        if (File.Exists(manifest))
+        {
+            app.MapStaticAssets(manifest);
+        }
+        else
+        {
+            app.Logger.LogWarning("Console: no static web assets manifest at {Manifest}; pages render without styles.", manifest);
+        }
+
+        var pages = app.MapRazorComponents<Components.App>().AddInteractiveServerRenderMode();
+        if (options.RequireSignIn)
+        {
+            pages.RequireAuthorization(SignInPolicy);
+            app.MapGet("/signout", async (HttpContext context) =>
+            {
+                await context.SignOutAsync(CookieScheme);
+                return Results.Redirect("/");
+            }).RequireAuthorization(SignInPolicy).ExcludeFromDescription();
+        }
+        else
+        {
+            pages.AllowAnonymous();
+        }
+
+        return app;
+    }
+}
