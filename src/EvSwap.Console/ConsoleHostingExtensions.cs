@@ -2,6 +2,7 @@ using EvSwap.Archive;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Authentication.Cookies;
 using Microsoft.AspNetCore.Authentication.OpenIdConnect;
+using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Http;
@@ -25,8 +26,10 @@ public static class ConsoleHostingExtensions
         var services = builder.Services;
         var section = builder.Configuration.GetSection(ConsoleOptions.Section);
         var requireSignIn = string.Equals(builder.Configuration["Auth:Mode"], "Jwt", StringComparison.OrdinalIgnoreCase);
-        services.AddOptions<ConsoleOptions>().Bind(section).Configure(o => o.RequireSignIn = requireSignIn).ValidateDataAnnotations().ValidateOnStart();
+        var hasAuthority = !string.IsNullOrWhiteSpace(builder.Configuration["Auth:Authority"]);
+        services.AddOptions<ConsoleOptions>().Bind(section).Configure(o => (o.RequireSignIn, o.HasAuthority) = (requireSignIn, hasAuthority)).ValidateDataAnnotations().ValidateOnStart();
         var options = section.Get<ConsoleOptions>() ?? new ConsoleOptions();
+        options.RequireSignIn = requireSignIn;
         if (!options.Enabled)
         {
             return builder;
@@ -43,7 +46,7 @@ public static class ConsoleHostingExtensions
         services.AddHostedService(sp => sp.GetRequiredService<CostMeter>());
         services.AddSingleton<StationHistory>();
 
-        if (requireSignIn)
+        if (options.SignsIn)
         {
             // Operators sign in against the same Cognito user pool the API trusts: authorization code with PKCE, the
             // session kept in a cookie. Bearer tokens stay the API's default scheme.
@@ -69,7 +72,11 @@ public static class ConsoleHostingExtensions
                         o.Scope.Add(scope);
                     }
                 });
-            services.AddAuthorizationBuilder().AddPolicy(SignInPolicy, p => p.AddAuthenticationSchemes(CookieScheme).RequireAuthenticatedUser());
+            // The API's read rights (scope or Cognito group), asked of the signed-in operator's session instead of a bearer token.
+            services.AddOptions<AuthorizationOptions>().PostConfigure(o => o.AddPolicy(SignInPolicy, new AuthorizationPolicyBuilder()
+                .Combine(o.GetPolicy(EvSwap.Api.ApiSecurity.ReadPolicy)!)
+                .AddAuthenticationSchemes(CookieScheme)
+                .Build()));
         }
 
         return builder;
@@ -98,7 +105,7 @@ public static class ConsoleHostingExtensions
         }
 
         var pages = app.MapRazorComponents<Components.App>().AddInteractiveServerRenderMode();
-        if (options.RequireSignIn)
+        if (options.SignsIn)
         {
             pages.RequireAuthorization(SignInPolicy);
             app.MapGet("/signout", async (HttpContext context) =>
@@ -107,10 +114,12 @@ public static class ConsoleHostingExtensions
                 return Results.Redirect("/");
             }).RequireAuthorization(SignInPolicy).ExcludeFromDescription();
         }
-        else
+        else if (!options.RequireSignIn)
         {
             pages.AllowAnonymous();
         }
+
+        // Otherwise (Jwt without Console:ClientId) the API's fallback policy applies: a reader's bearer token.
 
         return app;
     }

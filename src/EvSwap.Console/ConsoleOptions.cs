@@ -14,7 +14,10 @@ public sealed class ConsoleOptions : IValidatableObject
     [Range(0, 64, ErrorMessage = "Console:LowAvailability must be between 0 and 64.")]
     public int LowAvailability { get; set; } = 1;
 
-    /// <summary>Auth:Mode=Jwt: the Cognito app client the console signs users in with (authorization code + PKCE).</summary>
+    /// <summary>
+    /// Auth:Mode=Jwt: the Cognito app client the console signs operators in with (authorization code + PKCE, callback
+    /// <c>https://{host}/signin-oidc</c>). Unset, the console answers only requests with a reader's bearer token, as the API.
+    /// </summary>
     public string? ClientId { get; set; }
 
     /// <summary>Only for an app client created with a secret; a public client (PKCE alone) leaves it unset.</summary>
@@ -26,11 +29,17 @@ public sealed class ConsoleOptions : IValidatableObject
     /// <summary>Set by the host from Auth:Mode; not a setting of its own.</summary>
     internal bool RequireSignIn { get; set; }
 
+    /// <summary>Set by the host from Auth:Authority: sign-in needs the user pool's discovery document.</summary>
+    internal bool HasAuthority { get; set; }
+
+    /// <summary>Jwt mode with an app client: operators sign in in the browser. Without one the console takes bearer tokens, as the API.</summary>
+    internal bool SignsIn => RequireSignIn && !string.IsNullOrWhiteSpace(ClientId);
+
     public IEnumerable<ValidationResult> Validate(ValidationContext validationContext)
     {
-        if (Enabled && RequireSignIn && string.IsNullOrWhiteSpace(ClientId))
+        if (Enabled && SignsIn && !HasAuthority)
         {
-            yield return new("Console:ClientId must name the Cognito app client of the console (authorization code with PKCE, callback https://<host>/signin-oidc) when Auth:Mode=Jwt, or set Console:Enabled=false.");
+            yield return new("Console:ClientId needs Auth:Authority (https://cognito-idp.{region}.amazonaws.com/{userPoolId}) to sign operators in; set it, or leave Console:ClientId unset to accept bearer tokens only.");
         }
     }
 }
