@@ -33,7 +33,7 @@ public sealed record BenchOptions
 /// <summary>Every figure of issue 6 (and the Measure sections of issues 4 and 5), in one run.</summary>
 public sealed class Benchmark(BenchOptions options, Report report)
 {
-    public static readonly string[] AllScenarios = ["ceiling", "e2e", "aws", "serverless", "bridge"];
+    public static readonly string[] AllScenarios = ["ceiling", "e2e", "aws", "serverless", "bridge", "console"];
 
     private const string Mqttnet = "1a";
     private const string Mosquitto = "1b";
@@ -54,6 +54,7 @@ public sealed class Benchmark(BenchOptions options, Report report)
                 "e2e" => EndToEndAsync(cancellationToken),
                 "aws" => AwsAsync(cancellationToken),
                 "serverless" => ServerlessAsync(cancellationToken),
+                "console" => new ConsoleScenario(options, report, _http).RunAsync(cancellationToken),
                 _ => BridgeAsync(cancellationToken),
             });
             Console.WriteLine($"   {scenario} took {clock.Elapsed.TotalSeconds:N0} s");
@@ -317,8 +318,9 @@ public sealed class Benchmark(BenchOptions options, Report report)
                 $"first {times[0]:N0} ms, {items / (times.Order().ElementAt(1) / 1000):N0} msgs/s; {(items == applied ? "every applied message returned once" : $"returned {items:N0} of {applied:N0} applied")}"));
 
             // At one message per 5 s the age threshold (20 min) closes a batch first: 240 messages per object.
-            report.Add(new Row("2i", "S3 PUTs per message at 1 msg/5 s per station, defaults (computed: MaxBatchAge 20 min = 240 msgs per object)", 1 / 240.0, "PUTs/msg",
-                "measured batching above; target <= 0.005", 1 / 240.0 <= 0.005));
+            // Each batch is two PUTs with series summaries (Archive:SeriesSummaries, on by default): the batch and its summary.
+            report.Add(new Row("2i", "S3 PUTs per message at 1 msg/5 s per station, defaults (computed: MaxBatchAge 20 min = 240 msgs per batch, 2 PUTs per batch with its series summary)", 2 / 240.0, "PUTs/msg",
+                "measured batching above; target <= 0.005 (met without summaries: 1/240)", 2 / 240.0 <= 0.005));
             await silo.StopAsync(TimeSpan.FromSeconds(90));
         }
     }
