@@ -4,7 +4,11 @@ namespace EvSwap.Archive;
 
 /// <summary>Reads and writes telemetry batches and dead letters over whichever <see cref="IArchiveStore"/> is configured.</summary>
 /// <param name="seriesSummaries">Also write each batch's <see cref="SeriesSummary"/> (Archive:SeriesSummaries).</param>
-public sealed class TelemetryArchive(IArchiveStore store, bool seriesSummaries = false)
+/// <param name="summariesNow">
+/// False while summaries are to be skipped: the host says so while it stops, so the shutdown flush of every station makes
+/// one PUT per batch, as without summaries, within the same stop budget. Readers read a batch without a summary raw.
+/// </param>
+public sealed class TelemetryArchive(IArchiveStore store, bool seriesSummaries = false, Func<bool>? summariesNow = null)
 {
     public IArchiveStore Store => store;
 
@@ -16,7 +20,7 @@ public sealed class TelemetryArchive(IArchiveStore store, bool seriesSummaries =
     /// readers, which only look for summaries of batches they listed.
     /// </summary>
     public Task WriteBatchAsync(TelemetryBatch batch, CancellationToken cancellationToken = default) =>
-        seriesSummaries
+        seriesSummaries && (summariesNow?.Invoke() ?? true)
             ? Task.WhenAll(
                 store.PutAsync(batch.Key, batch.Content, cancellationToken),
                 store.PutAsync(SeriesKeys.For(batch.Key), SeriesCodec.Encode(SeriesSummary.FromBatch(batch)), cancellationToken))

@@ -171,7 +171,11 @@ public static class SiloApp
             services.AddS3ArchiveStore(config);
         }
 
-        services.AddSingleton(sp => new TelemetryArchive(sp.GetRequiredService<IArchiveStore>(), archive.SeriesSummaries));
+        services.AddSingleton(sp =>
+        {
+            var stopping = sp.GetRequiredService<IHostApplicationLifetime>().ApplicationStopping;
+            return new TelemetryArchive(sp.GetRequiredService<IArchiveStore>(), archive.SeriesSummaries, () => !stopping.IsCancellationRequested);
+        });
         services.AddSingleton<ArchiveProgress>();
         services.AddSingleton(sp => UnarchivedBudget.For(sp.GetRequiredService<IOptions<ArchiveOptions>>().Value));
     }
