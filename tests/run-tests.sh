@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # The test command: on a fresh Debian machine with the .NET SDK and Node.js, installs what the tests need
-# (mosquitto and mosquitto-clients from apt, the npm stand-ins) and runs every test. Ends with "N passed, N failed".
+# (mosquitto, mosquitto-clients, docker-compose and chromium from apt, the npm stand-ins) and runs every test. Ends with "N passed, N failed".
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -9,6 +9,8 @@ command -v mosquitto >/dev/null 2>&1 || [ -x /usr/sbin/mosquitto ] || apt_packag
 # mosquitto_pub: the end-to-end tests publish with it as a user of the local broker would.
 command -v mosquitto_pub >/dev/null 2>&1 || apt_packages+=(mosquitto-clients)
 command -v docker-compose >/dev/null 2>&1 || apt_packages+=(docker-compose)
+# The console's browser tests drive Debian's Chromium through Playwright (as the system browser; nothing is downloaded).
+[ -x /usr/bin/chromium ] || apt_packages+=(chromium)
 if [ ${#apt_packages[@]} -gt 0 ]; then
   sudo=""
   [ "$(id -u)" -eq 0 ] || sudo="sudo"

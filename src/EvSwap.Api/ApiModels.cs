@@ -34,4 +34,5 @@ public sealed record AlertsResponse(int Count, IReadOnlyList<AlertItem> Items, s
 [JsonSerializable(typeof(AcknowledgeRequest))]
 [JsonSerializable(typeof(AssignRequest))]
 [JsonSerializable(typeof(CommentRequest))]
+[JsonSerializable(typeof(EvSwap.Archive.SeriesResult))]
 public sealed partial class ApiJsonContext : JsonSerializerContext;

@@ -26,6 +26,7 @@ public static class ApiServiceCollectionExtensions
         services.AddSingleton<FleetReader>();
         services.AddSingleton<AlarmReader>();
         services.AddSingleton<TelemetryHistory>();
+        services.AddSingleton<EvSwap.Archive.SeriesReader>();
         services.AddHealthChecks();
         return services;
     }
@@ -40,6 +41,7 @@ public static class ApiServiceCollectionExtensions
 
         var api = app.MapGroup("").RequireRateLimiting(ApiSecurity.RateLimitPolicy);
         api.MapStationEndpoints();
+        api.MapSeriesEndpoints();
         api.MapAlertEndpoints();
         api.MapSwapEndpoints();
         api.MapCommandEndpoints();
@@ -57,7 +59,6 @@ public static class ApiServiceCollectionExtensions
             o.SwaggerEndpoint("/openapi/v1.json", "EvSwap API v1");
             o.RoutePrefix = "swagger";
         });
-        app.MapGet("/", () => Results.Redirect("/swagger")).ExcludeFromDescription();
         return app;
     }
 }

@@ -3,12 +3,28 @@ using EvSwap.Contracts;
 namespace EvSwap.Archive;
 
 /// <summary>Reads and writes telemetry batches and dead letters over whichever <see cref="IArchiveStore"/> is configured.</summary>
-public sealed class TelemetryArchive(IArchiveStore store)
+/// <param name="seriesSummaries">Also write each batch's <see cref="SeriesSummary"/> (Archive:SeriesSummaries).</param>
+/// <param name="summariesNow">
+/// False while summaries are to be skipped: the host says so while it stops, so the shutdown flush of every station makes
+/// one PUT per batch, as without summaries, within the same stop budget. Readers read a batch without a summary raw.
+/// </param>
+public sealed class TelemetryArchive(IArchiveStore store, bool seriesSummaries = false, Func<bool>? summariesNow = null)
 {
     public IArchiveStore Store => store;
 
+    public bool SeriesSummaries => seriesSummaries;
+
+    /// <summary>
+    /// Writes the batch and, when enabled, its series summary, together. A failure of either fails the write, so the
+    /// caller retries both (both keys are pure functions of the batch); a summary whose batch never landed is ignored by
+    /// readers, which only look for summaries of batches they listed.
+    /// </summary>
     public Task WriteBatchAsync(TelemetryBatch batch, CancellationToken cancellationToken = default) =>
-        store.PutAsync(batch.Key, batch.Content, cancellationToken);
+        seriesSummaries && (summariesNow?.Invoke() ?? true)
+            ? Task.WhenAll(
+                store.PutAsync(batch.Key, batch.Content, cancellationToken),
+                store.PutAsync(SeriesKeys.For(batch.Key), SeriesCodec.Encode(SeriesSummary.FromBatch(batch)), cancellationToken))
+            : store.PutAsync(batch.Key, batch.Content, cancellationToken);
 
     public Task WriteRejectedAsync(string siloId, IReadOnlyList<RejectedMessage> messages, CancellationToken cancellationToken = default) =>
         store.PutAsync(ArchiveKeys.Rejected(siloId, messages[0].ReceivedAt), ArchiveCodec.EncodeRejected(messages), cancellationToken);

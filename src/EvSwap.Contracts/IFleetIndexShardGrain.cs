@@ -31,4 +31,9 @@ public interface IFleetIndexShardGrain : IGrainWithIntegerKey
     /// <summary>One page of this shard's active alerts, so a fleet-wide alert page never copies every alert.</summary>
     [AlwaysInterleave]
     Task<FleetAlertPage> ListAlerts(FleetAlertQuery query);
+
+    /// <summary>Subscribes (or renews) a watcher and returns every summary the shard holds, so nothing falls in between.</summary>
+    Task<IReadOnlyList<StationSummary>> Watch(IFleetWatcher watcher);
+
+    Task Unwatch(IFleetWatcher watcher);
 }

@@ -15,6 +15,13 @@ public interface IStationGrain : IGrainWithStringKey
     [AlwaysInterleave]
     Task<IReadOnlyList<ArchivedMessage>> GetUnflushedTelemetry();
 
+    /// <summary>Subscribes (or renews) a watcher of the live view; it expires unless renewed within a few minutes.</summary>
+    [AlwaysInterleave]
+    Task Watch(IStationWatcher watcher);
+
+    [AlwaysInterleave]
+    Task Unwatch(IStationWatcher watcher);
+
     /// <summary>Writes the raw buffer to the archive and the state to storage now.</summary>
     Task Flush();
 }

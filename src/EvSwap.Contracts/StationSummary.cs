@@ -9,4 +9,10 @@ public sealed record StationSummary(
     [property: Id(3)] int AvailableCharged,
     [property: Id(4)] IReadOnlyList<Alert> Alerts,
     [property: Id(5)] long Boot,
-    [property: Id(6)] long Seq);
+    [property: Id(6)] long Seq)
+{
+    /// <summary>Swaps counted on <see cref="SwapsDay"/> (station time, UTC); the console sums today's across the fleet.</summary>
+    [Id(60)] public long SwapsToday { get; init; }
+
+    [Id(61)] public DateOnly SwapsDay { get; init; }
+}

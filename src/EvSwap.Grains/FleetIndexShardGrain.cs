@@ -20,14 +20,18 @@ public sealed class FleetIndexShardGrain : Grain, IFleetIndexShardGrain
     private readonly IPersistentState<FleetShardState> _state;
     private readonly StationOptions _options;
     private readonly TimeProvider _time;
+    private readonly FleetShardWatchers _watchers;
+    private IGrainTimer? _watchTimer;
     private string[]? _sortedIds;
     private bool _dirty;
 
     public FleetIndexShardGrain(
         [PersistentState("fleet-shard", StationGrain.StorageName)] IPersistentState<FleetShardState> state,
         IOptions<StationOptions> options,
-        TimeProvider time)
+        TimeProvider time,
+        Microsoft.Extensions.Logging.ILogger<FleetIndexShardGrain> logger)
     {
+        _watchers = new FleetShardWatchers(logger);
         _state = state;
         _options = options.Value;
         _time = time;
@@ -54,6 +58,7 @@ public sealed class FleetIndexShardGrain : Grain, IFleetIndexShardGrain
         {
             stations[summary.StationId] = summary;
             _dirty = true;
+            _watchers.Changed(summary);
         }
 
         return Task.CompletedTask;
@@ -143,6 +148,23 @@ public sealed class FleetIndexShardGrain : Grain, IFleetIndexShardGrain
         }
 
         return Task.FromResult(new FleetAlertPage(items, HasMore: false));
+    }
+
+    public Task<IReadOnlyList<StationSummary>> Watch(IFleetWatcher watcher)
+    {
+        _watchers.Subscribe(watcher);
+        _watchTimer ??= this.RegisterGrainTimer(() =>
+        {
+            _watchers.Flush((int)this.GetPrimaryKeyLong());
+            return Task.CompletedTask;
+        }, new GrainTimerCreationOptions(FleetShardWatchers.FlushInterval, FleetShardWatchers.FlushInterval) { KeepAlive = false });
+        return Task.FromResult<IReadOnlyList<StationSummary>>([.. _state.State.Stations.Values]);
+    }
+
+    public Task Unwatch(IFleetWatcher watcher)
+    {
+        _watchers.Unsubscribe(watcher);
+        return Task.CompletedTask;
     }
 
     private static bool Matches(StationStatus? status, bool online, int alerts) => status switch

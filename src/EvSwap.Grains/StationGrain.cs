@@ -31,6 +31,7 @@ public sealed partial class StationGrain : Grain, IStationGrain
     private StationArchiver _archiver = null!;
     private StationLedger _ledger = null!;
     private readonly Func<StationState, StationLedger> _newLedger;
+    private StationWatchers? _watchers;
 
     private bool _stateDirty;
     private DateTimeOffset _lastPersist;
@@ -144,6 +145,7 @@ public sealed partial class StationGrain : Grain, IStationGrain
             await PersistAsync(now);
         }
 
+        _watchers?.Changed(() => StationModel.ToView(StationId, State, now, _options));
         if (outcome != IngestOutcome.Accepted)
         {
             // The live view did not move; the index entry has nothing new to say.
@@ -151,7 +153,7 @@ public sealed partial class StationGrain : Grain, IStationGrain
         }
 
         _indexDirty = true;
-        if (first || result.AlertsChanged || now - _lastIndexPush >= _options.IndexRefreshInterval)
+        if (first || result.AlertsChanged || result.Swaps > 0 || now - _lastIndexPush >= _options.IndexRefreshInterval)
         {
             await PushIndexAsync(now, StationModel.SortedSlots(envelope.Message), register: first);
         }
@@ -172,6 +174,10 @@ public sealed partial class StationGrain : Grain, IStationGrain
     }
 
     public Task<IReadOnlyList<ArchivedMessage>> GetUnflushedTelemetry() => Task.FromResult(_archiver.Snapshot());
+
+    public Task Watch(IStationWatcher watcher) => StationWatchers.Subscribe(ref _watchers, watcher, _logger);
+
+    public Task Unwatch(IStationWatcher watcher) => StationWatchers.Unsubscribe(_watchers, watcher);
 
     public async Task Flush()
     {

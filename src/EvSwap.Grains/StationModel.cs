@@ -175,7 +175,11 @@ public static class StationModel
     public static StationSummary ToSummary(string stationId, StationState state, StationOptions options, IReadOnlyList<SlotReading>? slots = null)
     {
         slots ??= LatestSlots(state);
-        return new(stationId, state.LastSeen, SlotCounts(slots), AvailableCharged(slots, options.ChargedSocPct), [.. state.Alerts], state.Boot, state.Seq);
+        return new(stationId, state.LastSeen, SlotCounts(slots), AvailableCharged(slots, options.ChargedSocPct), [.. state.Alerts], state.Boot, state.Seq)
+        {
+            SwapsToday = state.SwapsToday,
+            SwapsDay = state.SwapsDay,
+        };
     }
 
     /// <summary>"Today" is the current UTC day; a counter last touched on an earlier day reads as zero.</summary>

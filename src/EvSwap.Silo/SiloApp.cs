@@ -3,6 +3,7 @@ using EvSwap.Archive;
 using EvSwap.Archive.S3;
 using EvSwap.Bridge;
 using EvSwap.Bridge.DynamoDB;
+using EvSwap.Console;
 using EvSwap.Contracts;
 using EvSwap.Grains;
 using EvSwap.IngestLog.S3;
@@ -22,11 +23,13 @@ public static class SiloApp
         builder.AddEvSwapSilo();
         builder.AddEvSwapTelemetry();
         builder.AddEvSwapDashboard();
+        builder.AddEvSwapConsole();
 
         var app = builder.Build();
         app.MapEvSwapApi();
         app.MapEvSwapTelemetry();
         app.MapEvSwapDashboard();
+        app.MapEvSwapConsole();
         app.Lifetime.ApplicationStarted.Register(() => LogWhereItListens(app));
         return app;
     }
@@ -191,7 +194,11 @@ public static class SiloApp
             services.AddS3ArchiveStore(config);
         }
 
-        services.AddSingleton<TelemetryArchive>();
+        services.AddSingleton(sp =>
+        {
+            var stopping = sp.GetRequiredService<IHostApplicationLifetime>().ApplicationStopping;
+            return new TelemetryArchive(sp.GetRequiredService<IArchiveStore>(), archive.SeriesSummaries, () => !stopping.IsCancellationRequested);
+        });
         services.AddSingleton<ArchiveProgress>();
         services.AddSingleton(sp => UnarchivedBudget.For(sp.GetRequiredService<IOptions<ArchiveOptions>>().Value));
     }

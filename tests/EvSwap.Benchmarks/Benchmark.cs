@@ -36,10 +36,10 @@ public sealed record BenchOptions
 /// <summary>Every figure of issue 6 (and the Measure sections of issues 4 and 5), in one run.</summary>
 public sealed class Benchmark(BenchOptions options, Report report)
 {
-    public static readonly string[] AllScenarios = ["ceiling", "e2e", "aws", "serverless", "bridge", "log", "scale"];
+    public static readonly string[] AllScenarios = ["ceiling", "e2e", "aws", "serverless", "bridge", "log", "console", "scale"];
 
     /// <summary>What "all" runs: the scale scenario is asked for by name (it is long and needs several GiB).</summary>
-    public static readonly string[] DefaultScenarios = ["ceiling", "e2e", "aws", "serverless", "bridge", "log"];
+    public static readonly string[] DefaultScenarios = ["ceiling", "e2e", "aws", "serverless", "bridge", "log", "console"];
 
     private const string Mqttnet = "1a";
     private const string Mosquitto = "1b";
@@ -61,6 +61,7 @@ public sealed class Benchmark(BenchOptions options, Report report)
                 "aws" => AwsAsync(cancellationToken),
                 "serverless" => ServerlessAsync(cancellationToken),
                 "log" => new IngestLogBenchmark(options, report).RunAsync(cancellationToken),
+                "console" => new ConsoleScenario(options, report, _http).RunAsync(cancellationToken),
                 "scale" => new ScaleScenario(options, report, _http).RunAsync(cancellationToken),
                 _ => BridgeAsync(cancellationToken),
             });
@@ -326,8 +327,9 @@ public sealed class Benchmark(BenchOptions options, Report report)
                 $"first {times[0]:N0} ms, {items / (times.Order().ElementAt(1) / 1000):N0} msgs/s; {(items == applied ? "every applied message returned once" : $"returned {items:N0} of {applied:N0} applied")}"));
 
             // At one message per 5 s the age threshold (20 min) closes a batch first: 240 messages per object.
-            report.Add(new Row("2i", "S3 PUTs per message at 1 msg/5 s per station, defaults (computed: MaxBatchAge 20 min = 240 msgs per object)", 1 / 240.0, "PUTs/msg",
-                "measured batching above; target <= 0.005", 1 / 240.0 <= 0.005));
+            // Each batch is two PUTs with series summaries (Archive:SeriesSummaries, on by default): the batch and its summary.
+            report.Add(new Row("2i", "S3 PUTs per message at 1 msg/5 s per station, defaults (computed: MaxBatchAge 20 min = 240 msgs per batch, 2 PUTs per batch with its series summary)", 2 / 240.0, "PUTs/msg",
+                "measured batching above; target <= 0.005 (met without summaries: 1/240)", 2 / 240.0 <= 0.005));
             await silo.StopAsync(TimeSpan.FromSeconds(90));
         }
     }

@@ -45,7 +45,9 @@ public sealed class SecureByDefaultEndToEndTests : IDisposable
             ("/dashboard", HttpStatusCode.MovedPermanently),
             ("/dashboard/", HttpStatusCode.OK),
             ("/dashboard/ClusterStats", HttpStatusCode.OK),
-            ("/", HttpStatusCode.Redirect),
+            // The console, without Console:ClientId: a reader's bearer token, as the API.
+            ("/", HttpStatusCode.OK),
+            ("/console/fleet", HttpStatusCode.OK),
         ];
         await using var silo = await LocalSilo.StartAsync(_issuer.SiloArgs);
 

@@ -1,0 +1,136 @@
+using Microsoft.Playwright;
+
+namespace EvSwap.Console.Tests;
+
+/// <summary>
+/// Every console page in a real browser against a real silo fed over MQTT: live figures move without a reload, the
+/// fleet table filters, a station shows its slots and charts, the keyboard reaches the content, and no page logs an
+/// error. Each test saves its page's screenshot to docs/screenshots.
+/// </summary>
+public sealed class BrowserTests(BrowserFixture fixture) : IClassFixture<BrowserFixture>
+{
+    /// <summary>Bounds a failing wait only; the tests assert what the page shows, never how fast.</summary>
+    private static readonly LocatorAssertionsToHaveTextOptions Patience = new() { Timeout = 20_000 };
+
+    private async Task<(IPage Page, List<string> Errors)> OpenAsync(string path)
+    {
+        var page = await fixture.Browser.NewPageAsync(new BrowserNewPageOptions { ViewportSize = new ViewportSize { Width = 1400, Height = 1000 } });
+        var errors = new List<string>();
+        page.Console += (_, message) =>
+        {
+            if (message.Type == "error")
+            {
+                errors.Add(message.Text);
+            }
+        };
+        page.PageError += (_, error) => errors.Add(error);
+        await page.GotoAsync(new Uri(fixture.Silo.BaseAddress, path).ToString());
+        // Interactive: the Blazor circuit is up, so pushed changes and input reach the page.
+        await page.Locator("#live-indicator[data-interactive=true]").WaitForAsync(new() { Timeout = 20_000 });
+        return (page, errors);
+    }
+
+    private static async Task ScreenshotAsync(IPage page, string name)
+    {
+        Directory.CreateDirectory(BrowserFixture.ScreenshotDirectory);
+        await page.ScreenshotAsync(new PageScreenshotOptions { Path = Path.Combine(BrowserFixture.ScreenshotDirectory, name + ".png"), FullPage = true });
+    }
+
+    private async Task FeedAsync(string prefix, int stations, int messages)
+    {
+        for (var m = 0; m < messages; m++)
+        {
+            for (var s = 0; s < stations; s++)
+            {
+                await fixture.Silo.PublishAsync($"{prefix}-{s:D3}", swap: m == 2 && s % 2 == 0, fault: m == 3 && s == 1);
+            }
+        }
+    }
+
+    [Fact]
+    public async Task The_overview_shows_the_fleet_and_a_new_station_appears_without_a_reload()
+    {
+        await FeedAsync("ov", stations: 6, messages: 4);
+        var (page, errors) = await OpenAsync("/");
+        await Assertions.Expect(page).ToHaveTitleAsync("Fleet overview - EvSwap");
+        var stations = page.Locator("#figure-stations");
+        await Assertions.Expect(stations).Not.ToHaveTextAsync("0", new() { Timeout = 20_000 });
+        var before = int.Parse(await stations.TextContentAsync() ?? "0", System.Globalization.CultureInfo.InvariantCulture);
+
+        await fixture.Silo.PublishAsync("ov-new");
+
+        await Assertions.Expect(stations).ToHaveTextAsync((before + 1).ToString(System.Globalization.CultureInfo.InvariantCulture), Patience);
+        await Assertions.Expect(page.Locator("#figure-swaps")).Not.ToHaveTextAsync("0", Patience);
+        // Keyboard: a page opens with focus on its heading (screen readers announce it), and Tab goes on into its content.
+        Assert.Equal("H1", await page.EvaluateAsync<string>("document.activeElement.tagName"));
+        await page.Keyboard.PressAsync("Tab");
+        Assert.True(await page.EvaluateAsync<bool>("document.querySelector('main').contains(document.activeElement) && document.activeElement.tagName === 'A'"));
+        await ScreenshotAsync(page, "overview");
+        Assert.Empty(errors);
+    }
+
+    [Fact]
+    public async Task The_fleet_table_searches_filters_and_opens_a_station()
+    {
+        await FeedAsync("tb", stations: 30, messages: 1);
+        var (page, errors) = await OpenAsync("/console/fleet");
+        await Assertions.Expect(page).ToHaveTitleAsync("Fleet table - EvSwap");
+
+        await page.GetByLabel("Search by station id").FillAsync("tb-01");
+        await Assertions.Expect(page.Locator("#fleet-table tbody tr")).ToHaveCountAsync(10, new() { Timeout = 20_000 });
+        await page.GetByLabel("Status").SelectOptionAsync("Online");
+        await Assertions.Expect(page.Locator("#fleet-count")).ToContainTextAsync("10 stations match", new() { Timeout = 20_000 });
+        await page.GetByRole(AriaRole.Button, new() { Name = "Station", Exact = false }).First.ClickAsync();
+        await Assertions.Expect(page.Locator("#fleet-table tbody tr").First.Locator("td").First).ToHaveTextAsync("tb-019", Patience);
+        await ScreenshotAsync(page, "fleet-table");
+
+        await page.GetByRole(AriaRole.Link, new() { Name = "tb-019" }).ClickAsync();
+        await Assertions.Expect(page.Locator("h1")).ToHaveTextAsync("Station tb-019", Patience);
+        Assert.Empty(errors);
+    }
+
+    [Fact]
+    public async Task A_station_shows_its_slots_charts_and_timeline_and_follows_new_telemetry()
+    {
+        await FeedAsync("stn", stations: 2, messages: 12);
+        var (page, errors) = await OpenAsync("/console/stations/stn-001");
+        await Assertions.Expect(page).ToHaveTitleAsync("Station stn-001 - EvSwap");
+        await Assertions.Expect(page.Locator(".slot")).ToHaveCountAsync(8);
+        await Assertions.Expect(page.Locator("#slot-4 .slot-state")).ToContainTextAsync("charging");
+        foreach (var chart in new[] { "#chart-soc", "#chart-temp", "#chart-grid", "#chart-ambient" })
+        {
+            await Assertions.Expect(page.Locator($"{chart} svg").First).ToBeVisibleAsync(new() { Timeout = 20_000 });
+            await Assertions.Expect(page.Locator($"{chart} .chart-summary")).ToContainTextAsync("readings");
+        }
+
+        await Assertions.Expect(page.Locator("#timeline li")).ToHaveCountAsync(1, new() { Timeout = 20_000 });
+        await Assertions.Expect(page.Locator("#timeline")).ToContainTextAsync("fault OVERTEMP in slot 4");
+        var messages = page.Locator("#station-messages");
+        await Assertions.Expect(messages).ToHaveTextAsync("12", Patience);
+
+        await fixture.Silo.PublishAsync("stn-001");
+        await fixture.Silo.PublishAsync("stn-001");
+
+        // Pushed by the station grain to the open page: no reload, no polling.
+        await Assertions.Expect(messages).ToHaveTextAsync("14", Patience);
+        await Assertions.Expect(page.Locator("#station-seq")).ToHaveTextAsync("14", Patience);
+        await page.GetByLabel("Last 24 hours").CheckAsync();
+        await Assertions.Expect(page.Locator("#chart-soc .chart-summary")).ToContainTextAsync("readings", new() { Timeout = 20_000 });
+        await ScreenshotAsync(page, "station");
+        Assert.Empty(errors);
+    }
+
+    [Fact]
+    public async Task The_cost_page_prices_the_silos_own_counters()
+    {
+        await FeedAsync("cost", stations: 3, messages: 3);
+        var (page, errors) = await OpenAsync("/console/cost");
+        await Assertions.Expect(page).ToHaveTitleAsync("Cost - EvSwap");
+
+        await Assertions.Expect(page.Locator("#cost-messages")).Not.ToHaveTextAsync("0", Patience);
+        Assert.StartsWith("$", await page.Locator("#cost-total").TextContentAsync());
+        Assert.StartsWith("$", await page.Locator("#cost-serverless-total").TextContentAsync());
+        await ScreenshotAsync(page, "cost");
+        Assert.Empty(errors);
+    }
+}

@@ -1,0 +1,84 @@
+using Bunit;
+using EvSwap.Console.Components;
+using EvSwap.Console.Pages;
+using EvSwap.Contracts;
+using EvSwap.Grains;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging.Abstractions;
+using Microsoft.Extensions.Options;
+using Microsoft.Extensions.Time.Testing;
+using MudBlazor.Services;
+
+namespace EvSwap.Console.Tests;
+
+/// <summary>The console's components rendered by bUnit, fed a fleet mirror directly (no silo).</summary>
+public sealed class ComponentTests : BunitContext
+{
+    private readonly FleetMirror _fleet = new(null!, Options.Create(new FleetOptions()), NullLogger<FleetMirror>.Instance);
+
+    public ComponentTests()
+    {
+        JSInterop.Mode = JSRuntimeMode.Loose;
+        Services.AddMudServices();
+        Services.AddSingleton(_fleet);
+        Services.AddSingleton(Options.Create(new StationOptions()));
+        Services.AddSingleton(Options.Create(new ConsoleOptions()));
+        Services.AddSingleton<TimeProvider>(new FakeTimeProvider(ConsoleLogicTests.Now));
+    }
+
+    [Fact]
+    public void The_overview_shows_the_fleet_figures_and_updates_when_the_index_pushes_a_change()
+    {
+        _fleet.Apply([ConsoleLogicTests.Summary("a", 4, swapsToday: 2), ConsoleLogicTests.Summary("b", 1)]);
+        var page = Render<FleetOverviewPage>();
+        Assert.Equal("5", page.Find("#figure-available").TextContent);
+        Assert.Equal("b", page.Find("#running-out tbody td").TextContent);
+
+        _fleet.Apply([ConsoleLogicTests.Summary("c", 6, swapsToday: 5)]);
+
+        page.WaitForAssertion(() => Assert.Equal("11", page.Find("#figure-available").TextContent), TimeSpan.FromSeconds(5));
+        Assert.Equal("7", page.Find("#figure-swaps").TextContent);
+        Assert.Equal("3", page.Find("#figure-stations").TextContent);
+    }
+
+    [Fact]
+    public void The_fleet_table_filters_by_search_and_sorts_by_a_column_header()
+    {
+        _fleet.Apply(Enumerable.Range(0, 40).Select(i => ConsoleLogicTests.Summary($"st-{i:D2}", i % 5)));
+        var page = Render<FleetTablePage>();
+        Assert.Equal(25, page.FindAll("#fleet-table tbody tr").Count);
+
+        page.Find("#fleet-search").Input("st-1");
+        page.FindAll(".sort-button")[2].Click();
+        page.FindAll(".sort-button")[2].Click();
+
+        var rows = page.FindAll("#fleet-table tbody tr");
+        Assert.Equal(10, rows.Count);
+        Assert.Equal("st-14", rows[0].QuerySelector("td")!.TextContent);
+        Assert.Equal("descending", page.FindAll("#fleet-table th")[2].GetAttribute("aria-sort"));
+        Assert.Contains("10 stations match", page.Find("#fleet-count").TextContent);
+    }
+
+    [Fact]
+    public void Each_slot_says_its_state_in_words_with_soc_temperature_and_battery()
+    {
+        var grid = Render<SlotGrid>(p => p.Add(c => c.Slots,
+        [
+            new SlotReading { Slot = 1, State = SlotStates.Fault, BatteryId = "bat-9", SocPct = 12.5, TempC = 61 },
+            new SlotReading { Slot = 2, State = SlotStates.Empty },
+        ]));
+
+        var fault = grid.Find("#slot-1");
+        Assert.Contains("slot-fault", fault.ClassList);
+        Assert.Contains("fault", fault.QuerySelector(".slot-state")!.TextContent);
+        Assert.Equal(("12.5\u00a0%", "61\u00a0°C", "bat-9"), (fault.QuerySelector(".slot-soc")!.TextContent, fault.QuerySelector(".slot-temp")!.TextContent, fault.QuerySelector(".slot-battery")!.TextContent));
+        Assert.Equal("No battery", grid.Find("#slot-2 .slot-empty").TextContent);
+    }
+
+    [Fact]
+    public void The_menu_lists_every_console_page_from_its_attribute()
+    {
+        Assert.Equal(["Fleet overview", "Fleet table", "Cost"], EvSwap.Console.Components.Layout.NavMenu.Pages.Select(p => p.Title));
+        Assert.Equal(["/", "/console/fleet", "/console/cost"], EvSwap.Console.Components.Layout.NavMenu.Pages.Select(p => p.Href));
+    }
+}

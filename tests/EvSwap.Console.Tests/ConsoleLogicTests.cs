@@ -1,0 +1,71 @@
+using EvSwap.Contracts;
+
+namespace EvSwap.Console.Tests;
+
+/// <summary>What the fleet pages compute from index summaries, and the cost page's formula against docs/cost.md.</summary>
+public class ConsoleLogicTests
+{
+    internal static readonly DateTimeOffset Now = new(2026, 11, 24, 18, 0, 0, TimeSpan.Zero);
+    private static readonly TimeSpan OfflineAfter = TimeSpan.FromSeconds(15);
+
+    internal static StationSummary Summary(string id, int available, double secondsAgo = 1, long swapsToday = 0, DateOnly? swapsDay = null, params Alert[] alerts) =>
+        new(id, Now.AddSeconds(-secondsAgo), new Dictionary<string, int> { [SlotStates.Ready] = available, [SlotStates.Charging] = 2, [SlotStates.Empty] = 1 }, available, alerts, 1, 1)
+        {
+            SwapsToday = swapsToday,
+            SwapsDay = swapsDay ?? DateOnly.FromDateTime(Now.UtcDateTime),
+        };
+
+    [Fact]
+    public void The_overview_counts_online_offline_alerting_charged_and_todays_swaps_only()
+    {
+        var hot = new Alert(AlertKinds.OverTemperature, 2, null, Now.AddMinutes(-1), "slot 2 hot");
+        StationSummary[] fleet =
+        [
+            Summary("a", available: 5, swapsToday: 3),
+            Summary("b", available: 1, swapsToday: 2, alerts: hot),
+            Summary("c", available: 7, secondsAgo: 60, swapsToday: 4),
+            Summary("d", available: 0, swapsToday: 9, swapsDay: DateOnly.FromDateTime(Now.UtcDateTime).AddDays(-1)),
+        ];
+
+        var overview = FleetOverview.Compute(fleet, Now, OfflineAfter, lowAvailability: 1);
+
+        // c is offline (its batteries are not available to anyone) and alerts as offline; d's swaps were yesterday.
+        Assert.Equal((4, 3, 1, 2, 6, 9L), (overview.Stations, overview.Online, overview.Offline, overview.Alerting, overview.AvailableCharged, overview.SwapsToday));
+        Assert.Equal(["d", "b"], overview.RunningOut.Select(r => r.StationId));
+        Assert.Equal(2, overview.Alerts.Count);
+        Assert.Contains(overview.Alerts, a => a.StationId == "c" && a.Alert.Kind == AlertKinds.Offline);
+    }
+
+    [Fact]
+    public void The_fleet_table_searches_filters_sorts_and_pages()
+    {
+        var rows = Enumerable.Range(0, 60).Select(i => StationRow.Of(Summary($"st-{i:D3}", available: i % 4, secondsAgo: i % 10 == 0 ? 100 : 1), Now, OfflineAfter)).ToList();
+
+        var (searched, searchTotal) = new FleetTableQuery(Search: "ST-01").Apply(rows, 1);
+        var (page, total) = new FleetTableQuery(Status: "Online", Availability: FleetTableQuery.NoneAvailable, SortBy: nameof(StationRow.StationId), Descending: true, Page: 1, PageSize: 5).Apply(rows, 1);
+
+        Assert.Equal(10, searchTotal);
+        Assert.All(searched, r => Assert.StartsWith("st-01", r.StationId));
+        // available 0 means i % 4 == 0; online excludes i % 10 == 0: 4, 8, 12, 16, 24, 28, 32, 36, 44, 48, 52, 56.
+        Assert.Equal(12, total);
+        Assert.Equal(["st-032", "st-028", "st-024", "st-016", "st-012"], page.Select(r => r.StationId));
+    }
+
+    [Fact]
+    public void The_cost_estimate_reproduces_docs_cost_md_at_twenty_stations()
+    {
+        // 20 stations at one message per 5 s for a month, with the writes and PUTs per message docs/cost.md measured.
+        var messages = 20 * 525_600L;
+        var counters = new CostCounters(messages, (long)(messages * 0.019), (long)(messages * 0.0042), TimeSpan.FromSeconds(CostEstimate.SecondsPerMonth));
+
+        var estimate = CostEstimate.From(counters, stations: 20, putsPerBatch: 1);
+
+        Assert.Equal(21.02, estimate.IotMessaging, 2);
+        Assert.Equal(0.25, estimate.DynamoDbWrites, 2);
+        Assert.Equal(0.22, estimate.S3Puts, 2);
+        Assert.Equal(52.56, estimate.ServerlessPuts, 2);
+        Assert.Equal(13.14, estimate.ServerlessDynamoDb, 2);
+        Assert.Equal(82, estimate.ServerlessTotal, 0);
+        Assert.Equal(149, estimate.EvSwapTotal, 0);
+    }
+}
