@@ -15,7 +15,6 @@ public sealed class IngestLogService(
     IIngestLog log,
     IngestLogReplay replay,
     ClusterArchiveHorizon horizon,
-    IngestLogIdentity identity,
     ArchiveProgress progress,
     InFlightReceipts inFlight,
     IngestLogMetrics metrics,
@@ -63,20 +62,16 @@ public sealed class IngestLogService(
         }
 
         // By now the bridge drained and every grain deactivated: a station that could not archive still reports its
-        // oldest message. A single silo then holds everything its log holds; in a cluster the other silos' stations may
-        // still hold messages this silo received, so what the cluster had not archived at the last report stays, for a
-        // survivor to adopt.
+        // oldest message, and then the log stays for the next start or a survivor to replay. When this silo's own
+        // stations archived everything, the log goes: what it handed to stations on other silos is in their memory
+        // until they archive it (see docs/limitations.md), and keeping it would make a survivor re-offer all of it
+        // after every rolling deployment.
         var ownArchived = _replayed && progress.OldestUnarchived() is null && inFlight.IsIdle;
-        var alone = identity.IsSingleSilo || horizon.LiveLogs().All(n => n == identity.Own);
-        var removeBefore = ownArchived && alone ? DateTimeOffset.MaxValue : _clusterHorizon;
+        var removeBefore = ownArchived ? DateTimeOffset.MaxValue : _clusterHorizon;
         await log.CloseAsync(removeBefore, stoppedCleanly: ownArchived);
         if (log.RetainedBytes == 0)
         {
             logger.LogInformation("Ingest log: every accepted message is archived; no log is left behind.");
-        }
-        else if (ownArchived)
-        {
-            logger.LogInformation("Ingest log: kept {Bytes} bytes that other silos' stations had not archived at the last report; a survivor adopts them.", log.RetainedBytes);
         }
         else
         {

@@ -104,7 +104,7 @@ public sealed class FileSystemIngestLog(string directory, IngestLogOptions optio
             _closed.RemoveAll(removable.Contains);
         }
 
-        foreach (var segment in removable)
+        foreach (var segment in removable.Where(r => File.Exists(r.Path)))
         {
             File.Delete(segment.Path);
         }
@@ -167,11 +167,11 @@ public sealed class FileSystemIngestLog(string directory, IngestLogOptions optio
             empty = _closed.Count == 0;
         }
 
-        if (empty)
+        if (empty && System.IO.Directory.Exists(directory))
         {
             System.IO.Directory.Delete(directory, recursive: true);
         }
-        else if (stoppedCleanly)
+        else if (stoppedCleanly && System.IO.Directory.Exists(directory))
         {
             File.WriteAllText(Path.Combine(directory, CleanStopMarker), time.GetUtcNow().ToString("O"));
         }

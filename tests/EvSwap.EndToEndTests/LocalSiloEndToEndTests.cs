@@ -157,7 +157,7 @@ public class LocalSiloEndToEndTests
         Assert.Equal(HttpStatusCode.OK, (await silo.Http.GetAsync("/health/live")).StatusCode);
         var ready = await silo.GetJsonAsync("/health/ready");
         Assert.Equal("Healthy", ready.GetProperty("status").GetString());
-        Assert.Equal(["orleans", "mqtt", "archive", "ingest-budget"], ready.GetProperty("checks").EnumerateObject().Select(c => c.Name));
+        Assert.Equal(["orleans", "mqtt", "archive", "ingest-budget", "ingest-log"], ready.GetProperty("checks").EnumerateObject().Select(c => c.Name));
 
         var openApi = await silo.GetJsonAsync("/openapi/v1.json");
         Assert.True(openApi.GetProperty("paths").TryGetProperty("/stations/{id}/telemetry", out _));

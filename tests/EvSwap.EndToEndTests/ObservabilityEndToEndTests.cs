@@ -72,7 +72,11 @@ public sealed class ObservabilityEndToEndTests
 
         Assert.Equal(HttpStatusCode.NotFound, (await silo.Http.SendAsync(request)).StatusCode);
 
-        var trace = await Eventually.GetAsync(() => Task.FromResult(spans.Where(s => s.TraceId == caller)), found => found.Any(s => s.Kind == ActivityKind.Server && s.Source.Name == ActivitySources.ApplicationGrainActivitySourceName));
+        // The server span ends after the response is written: wait for both ends, not only the grain's.
+        var trace = await Eventually.GetAsync(
+            () => Task.FromResult(spans.Where(s => s.TraceId == caller).ToList()),
+            found => found.Any(s => s.Kind == ActivityKind.Server && s.Source.Name == ActivitySources.ApplicationGrainActivitySourceName)
+                && found.Any(s => s.Kind == ActivityKind.Server && s.Source.Name == "Microsoft.AspNetCore"));
         Assert.Contains(trace, s => s.Kind == ActivityKind.Server && s.Source.Name == "Microsoft.AspNetCore");
         Assert.Contains(trace, s => s.Kind == ActivityKind.Server && s.Source.Name == ActivitySources.ApplicationGrainActivitySourceName);
     }

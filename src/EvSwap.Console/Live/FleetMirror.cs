@@ -81,7 +81,14 @@ public sealed class FleetMirror(IGrainFactory grains, IOptions<FleetOptions> fle
         await base.StopAsync(cancellationToken);
         if (_reference is not null)
         {
-            grains.DeleteObjectReference<IFleetWatcher>(_reference);
+            try
+            {
+                grains.DeleteObjectReference<IFleetWatcher>(_reference);
+            }
+            catch (ArgumentException)
+            {
+                // Orleans stopped first and released every object reference of this silo already.
+            }
         }
     }
 }

@@ -60,6 +60,13 @@ public sealed class StationFeed : IStationWatcher, IAsyncDisposable
             // The grain forgets the watcher at its expiry anyway.
         }
 
-        _grains.DeleteObjectReference<IStationWatcher>(_reference);
+        try
+        {
+            _grains.DeleteObjectReference<IStationWatcher>(_reference);
+        }
+        catch (ArgumentException)
+        {
+            // Orleans stopped first and released every object reference of this silo already.
+        }
     }
 }
