@@ -171,10 +171,7 @@ public class SiloShutdownTests(ITestOutputHelper testOutput)
             }
 
             process.Dispose();
-            if (Directory.Exists(s3Directory))
-            {
-                Directory.Delete(s3Directory, recursive: true);
-            }
+            TempDirectory.TryDelete(s3Directory);
         }
     }
 
