@@ -36,10 +36,10 @@ public sealed record BenchOptions
 /// <summary>Every figure of issue 6 (and the Measure sections of issues 4 and 5), in one run.</summary>
 public sealed class Benchmark(BenchOptions options, Report report)
 {
-    public static readonly string[] AllScenarios = ["ceiling", "e2e", "aws", "serverless", "bridge", "log", "console", "scale"];
+    public static readonly string[] AllScenarios = ["ceiling", "e2e", "aws", "serverless", "bridge", "log", "cold", "console", "scale"];
 
     /// <summary>What "all" runs: the scale scenario is asked for by name (it is long and needs several GiB).</summary>
-    public static readonly string[] DefaultScenarios = ["ceiling", "e2e", "aws", "serverless", "bridge", "log", "console"];
+    public static readonly string[] DefaultScenarios = ["ceiling", "e2e", "aws", "serverless", "bridge", "log", "cold", "console"];
 
     private const string Mqttnet = "1a";
     private const string Mosquitto = "1b";
@@ -61,6 +61,7 @@ public sealed class Benchmark(BenchOptions options, Report report)
                 "aws" => AwsAsync(cancellationToken),
                 "serverless" => ServerlessAsync(cancellationToken),
                 "log" => new IngestLogBenchmark(options, report).RunAsync(cancellationToken),
+                "cold" => new ColdSiloScenario(options, report, _http).RunAsync(cancellationToken),
                 "console" => new ConsoleScenario(options, report, _http).RunAsync(cancellationToken),
                 "scale" => new ScaleScenario(options, report, _http).RunAsync(cancellationToken),
                 _ => BridgeAsync(cancellationToken),

@@ -33,7 +33,8 @@ public sealed class SiloProcess : IAsyncDisposable
 
     /// <param name="settings">Configuration as command-line keys (Archive:Provider=S3 ...), added after the defaults.</param>
     /// <param name="mqttPort">External mode: the broker's port; embedded mode: null picks a free one.</param>
-    public static async Task<SiloProcess> StartAsync(string name, string workRoot, IEnumerable<string> settings, int? mqttPort = null)
+    /// <param name="environment">Variables for the silo's runtime (DOTNET_TC_QuickJit=1 ...), beside the ones inherited.</param>
+    public static async Task<SiloProcess> StartAsync(string name, string workRoot, IEnumerable<string> settings, int? mqttPort = null, IReadOnlyDictionary<string, string>? environment = null)
     {
         if (!File.Exists(DllPath))
         {
@@ -51,6 +52,11 @@ public sealed class SiloProcess : IAsyncDisposable
             RedirectStandardError = true,
             UseShellExecute = false,
         };
+        foreach (var (key, value) in environment ?? new Dictionary<string, string>())
+        {
+            info.Environment[key] = value;
+        }
+
         info.ArgumentList.Add(DllPath);
         foreach (var a in new[]
         {
