@@ -5,8 +5,8 @@ namespace EvSwap.Grains;
 /// <summary>
 /// The events of one station a battery grain applied: the most recent ids, and a floor at or below which every event
 /// counts as applied. A station hands an event over again only while it is unconfirmed (seconds to minutes), and a late
-/// message is at most a day old, so the remembered ids (<see cref="BatteryOptions.RememberedEventsPerStation"/>, about a
-/// day of readings at the default health interval) cover every repeat that can come.
+/// message is at most a day old, so the remembered ids (<see cref="BatteryOptions.RememberedEventsPerStation"/>, several
+/// days of readings and custody changes at the defaults) cover every repeat that can come.
 /// </summary>
 [GenerateSerializer]
 public sealed class AppliedMarks
