@@ -23,6 +23,7 @@ public class SimulatorVerifyEndToEndTests
             $"--IngestLog:Path={archive}-log",
             $"--Ledger:Path={archive}-ledger/swaps.db",
             $"--Alarms:Path={archive}-alarms",
+            $"--Ledger:Batteries:Path={archive}-batteries",
             "--Logging:LogLevel:Default=Warning",
             .. extraArgs,
         ]);
