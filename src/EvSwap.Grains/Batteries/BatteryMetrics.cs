@@ -5,6 +5,8 @@ namespace EvSwap.Grains;
 /// <summary>Battery grain calls, the events they carried, repeats ignored and state writes: the cost figures in docs/batteries.md.</summary>
 public sealed class BatteryMetrics
 {
+    public const string MeterName = "EvSwap.Batteries";
+
     private readonly Counter<long> _calls;
     private readonly Counter<long> _events;
     private readonly Counter<long> _repeated;
@@ -12,20 +14,15 @@ public sealed class BatteryMetrics
 
     public BatteryMetrics(IMeterFactory meters)
     {
-        var meter = meters.Create("EvSwap.Batteries");
+        var meter = meters.Create(MeterName);
         _calls = meter.CreateCounter<long>("evswap.battery.calls", description: "Calls to battery grains (one per battery per hand-over)");
         _events = meter.CreateCounter<long>("evswap.battery.events", description: "Battery events handed to battery grains");
         _repeated = meter.CreateCounter<long>("evswap.battery.repeated", description: "Battery events ignored because they had been applied");
         _writes = meter.CreateCounter<long>("evswap.battery.writes", description: "Battery grain state writes");
     }
 
-    public long Calls => Interlocked.Read(ref _callCount);
-
-    private long _callCount;
-
     public void Called(int events)
     {
-        Interlocked.Increment(ref _callCount);
         _calls.Add(1);
         _events.Add(events);
     }
