@@ -1,4 +1,5 @@
 using System.Text.Json;
+using EvSwap.Archive;
 using EvSwap.Contracts;
 using EvSwap.Testing;
 
@@ -94,5 +95,30 @@ public class BatteryGrainTests(ClusterFixture fixture)
             var view = await ViewAsync(id, 1);
             Assert.Equal(1, view.EventsApplied);
         }
+    }
+
+    [Fact]
+    public async Task Custody_changes_the_stored_state_missed_reach_the_battery_once_when_a_new_activation_catches_up_from_the_archive()
+    {
+        var suffix = Guid.NewGuid().ToString("N")[..8];
+        var (station, battery, other) = ("bat-replay-" + suffix, "bat-r-" + suffix, "bat-ro-" + suffix);
+        var swap = new StationEvent { Type = EventTypes.Swap, At = T0.AddMinutes(5), SlotIn = 2, BatteryIn = other, SlotOut = 1, BatteryOut = battery };
+        var earlier = new[] { Envelope(station, 1, T0, [Held(1, battery), Empty(2)]), Envelope(station, 2, T0.AddMinutes(5), [Empty(1), Held(2, other)], [swap]) };
+        // Archived, but the station's state was never written (a crash right after the archive write).
+        await fixture.Archive.WriteBatchAsync(TelemetryBatch.FromMessages(station, 1, DateOnly.FromDateTime(T0.UtcDateTime),
+            [.. earlier.Select(e => new BufferedMessage(e.Message.Boot, e.Message.Seq, e.Message.Ts, e.ReceivedAt, e.Payload))]));
+
+        var grain = fixture.Grains.GetGrain<IStationGrain>(station);
+        Assert.Equal(IngestOutcome.Duplicate, await grain.Ingest(earlier[1]));
+
+        var view = await ViewAsync(battery, 2);
+        Assert.Equal(new BatteryCustody(BatteryStatuses.WithRider, station, 1, T0.AddMinutes(5)), view.Custody);
+        Assert.Equal(BatteryStatuses.InStation, (await ViewAsync(other, 1)).Custody.Status);
+
+        // Replaying the same messages into the battery again (a station that lost the confirmation) adds nothing.
+        await fixture.Grains.GetGrain<IBatteryGrain>(battery).Apply([
+            new BatteryEvent(battery, station, 1, 1, BatteryEventKinds.SlotIndex(BatteryEventKinds.Docked, 1), BatteryEventKinds.Docked, T0, 1),
+            new BatteryEvent(battery, station, 1, 2, 0, BatteryEventKinds.SwappedOut, swap.At, 1)]);
+        Assert.Equal(2, (await fixture.Grains.GetGrain<IBatteryGrain>(battery).GetView())!.EventsApplied);
     }
 }

@@ -52,8 +52,10 @@ public static class StationBatteries
             return custody;
         }
 
+        // The common case, every battery where it was, allocates nothing: readings update the holdings in place.
         var before = state.BatterySlots;
-        var after = new List<SlotHolding>(before.Count);
+        var occupied = 0;
+        var moved = false;
         foreach (var slot in message.Slots ?? [])
         {
             if (string.IsNullOrEmpty(slot.BatteryId))
@@ -61,18 +63,38 @@ public static class StationBatteries
                 continue;
             }
 
-            var hot = slot.TempC >= options.OverTemperatureC;
-            var held = before.Find(h => h.Slot == slot.Slot);
-            if (held is not null && held.BatteryId == slot.BatteryId)
+            occupied++;
+            if (Holding(before, slot.Slot, slot.BatteryId) is not { } held)
             {
-                if (message.Ts - held.LastReadingAt >= options.HealthInterval || (hot && !held.Hot))
-                {
-                    pending.Add(Event(stationId, message, BatteryEventKinds.Reading, slot));
-                    held.LastReadingAt = message.Ts;
-                    held.Hot = hot;
-                }
+                moved = true;
+                continue;
+            }
 
-                after.Add(held);
+            var hot = slot.TempC >= options.OverTemperatureC;
+            if (message.Ts - held.LastReadingAt >= options.HealthInterval || (hot && !held.Hot))
+            {
+                pending.Add(Event(stationId, message, BatteryEventKinds.Reading, slot));
+                held.LastReadingAt = message.Ts;
+                held.Hot = hot;
+            }
+        }
+
+        if (!moved && occupied == before.Count)
+        {
+            return custody;
+        }
+
+        var after = new List<SlotHolding>(occupied);
+        foreach (var slot in message.Slots ?? [])
+        {
+            if (string.IsNullOrEmpty(slot.BatteryId))
+            {
+                continue;
+            }
+
+            if (Holding(before, slot.Slot, slot.BatteryId) is { } kept)
+            {
+                after.Add(kept);
                 continue;
             }
 
@@ -82,13 +104,12 @@ public static class StationBatteries
                 custody++;
             }
 
-            after.Add(new SlotHolding { Slot = slot.Slot, BatteryId = slot.BatteryId, LastReadingAt = message.Ts, Hot = hot });
+            after.Add(new SlotHolding { Slot = slot.Slot, BatteryId = slot.BatteryId, LastReadingAt = message.Ts, Hot = slot.TempC >= options.OverTemperatureC });
         }
 
         foreach (var held in before)
         {
-            var still = after.Exists(h => h.Slot == held.Slot && h.BatteryId == held.BatteryId);
-            if (!still && swappedOut?.Contains(held.BatteryId) != true)
+            if (Holding(after, held.Slot, held.BatteryId) is null && swappedOut?.Contains(held.BatteryId) != true)
             {
                 pending.Add(new BatteryEvent(held.BatteryId, stationId, message.Boot, message.Seq,
                     BatteryEventKinds.SlotIndex(BatteryEventKinds.Removed, held.Slot), BatteryEventKinds.Removed, message.Ts, held.Slot));
@@ -98,6 +119,19 @@ public static class StationBatteries
 
         state.BatterySlots = after;
         return custody;
+    }
+
+    private static SlotHolding? Holding(List<SlotHolding> holdings, int slot, string batteryId)
+    {
+        foreach (var h in holdings)
+        {
+            if (h.Slot == slot && h.BatteryId == batteryId)
+            {
+                return h;
+            }
+        }
+
+        return null;
     }
 
     /// <summary>Whether the message would derive a custody event; asked only while the station is at its pending bound.</summary>
