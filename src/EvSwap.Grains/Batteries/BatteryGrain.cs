@@ -27,6 +27,7 @@ public sealed class BatteryGrain : Grain, IBatteryGrain
     private readonly ILogger<BatteryGrain> _logger;
     private readonly int _indexShards;
     private BatterySummary? _pushed;
+    private bool _unsaved;
 
     public BatteryGrain(
         [PersistentState("battery", StorageName)] IPersistentState<BatteryState> state,
@@ -53,7 +54,8 @@ public sealed class BatteryGrain : Grain, IBatteryGrain
     {
         _metrics.Called(events.Count);
         var applied = BatteryBook.Apply(State, events, _options);
-        if (applied == 0)
+        _unsaved |= applied > 0;
+        if (!_unsaved)
         {
             // Applied and stored before: a station handing them over again after a lost confirmation.
             _metrics.Repeated(events.Count);
@@ -64,11 +66,13 @@ public sealed class BatteryGrain : Grain, IBatteryGrain
         try
         {
             await _state.WriteStateAsync();
+            _unsaved = false;
             _metrics.Written();
         }
         catch
         {
-            // What this activation applied is not stored: start over from storage, so the station's retry applies it.
+            // Not confirmed, so the station hands the events over again; until a write succeeds, a repeat that finds
+            // them applied in memory writes too instead of confirming what is not stored. A fresh activation reloads.
             DeactivateOnIdle();
             throw;
         }
