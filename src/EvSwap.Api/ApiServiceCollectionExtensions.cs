@@ -19,12 +19,15 @@ public static class ApiServiceCollectionExtensions
         {
             o.SerializerOptions.TypeInfoResolverChain.Insert(0, ApiJsonContext.Default);
             o.SerializerOptions.TypeInfoResolverChain.Insert(1, SwapJsonContext.Default);
+            o.SerializerOptions.TypeInfoResolverChain.Insert(2, BatteryJsonContext.Default);
             o.SerializerOptions.DefaultIgnoreCondition = System.Text.Json.Serialization.JsonIgnoreCondition.WhenWritingNull;
             o.SerializerOptions.Converters.Add(new System.Text.Json.Serialization.JsonStringEnumConverter());
         });
         services.AddOpenApi();
         services.AddSingleton<FleetReader>();
         services.AddSingleton<AlarmReader>();
+        services.AddSingleton<BatteryReader>();
+        services.AddOptions<Contracts.BatteryIndexOptions>().Bind(configuration.GetSection(Contracts.BatteryIndexOptions.Section)).ValidateDataAnnotations().ValidateOnStart();
         services.AddSingleton<TelemetryHistory>();
         services.AddSingleton<EvSwap.Archive.SeriesReader>();
         services.AddHealthChecks();
@@ -47,6 +50,7 @@ public static class ApiServiceCollectionExtensions
         api.MapCommandEndpoints();
         api.MapReservationEndpoints();
         api.MapAlarmEndpoints();
+        api.MapBatteryEndpoints();
 
         // The only endpoints open in Auth:Mode=Jwt: the load balancer and ECS probe without a token.
         var health = app.MapGroup("/health").WithTags("Health").AllowAnonymous();

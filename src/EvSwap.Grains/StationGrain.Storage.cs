@@ -56,7 +56,7 @@ public sealed partial class StationGrain
     private async Task RecoverFromArchiveAsync(CancellationToken cancellationToken)
     {
         var today = DateOnly.FromDateTime(_time.GetUtcNow().UtcDateTime);
-        var (read, applied) = await StationRecovery.CatchUpAsync(StationId, State, _archive, _options, today, cancellationToken, _alarms.Rules);
+        var (read, applied) = await StationRecovery.CatchUpAsync(StationId, State, _archive, _options, today, cancellationToken, _alarms.Rules, _batteryOptions);
         _stateDirty |= read > 0;
         if (applied > 0)
         {

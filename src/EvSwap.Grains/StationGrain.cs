@@ -31,6 +31,8 @@ public sealed partial class StationGrain : Grain, IStationGrain
     private StationArchiver _archiver = null!;
     private StationLedger _ledger = null!;
     private readonly Func<StationState, StationLedger> _newLedger;
+    private readonly BatteryOptions _batteryOptions;
+    private StationBatterySender _batteries = null!;
     private StationWatchers? _watchers;
 
     private bool _stateDirty;
@@ -50,8 +52,10 @@ public sealed partial class StationGrain : Grain, IStationGrain
         StationAlarmSender alarms,
         ILogger<StationGrain> logger,
         EvSwap.Ledger.SwapLedgerWriter ledger,
-        IOptions<EvSwap.Ledger.LedgerOptions> ledgerOptions)
+        IOptions<EvSwap.Ledger.LedgerOptions> ledgerOptions,
+        IOptions<BatteryOptions> batteryOptions)
     {
+        _batteryOptions = batteryOptions.Value;
         _newLedger = s => new StationLedger(this.GetPrimaryKeyString(), s, ledger, ledgerOptions.Value);
         _metrics = metrics;
         _alarms = alarms;
@@ -75,6 +79,8 @@ public sealed partial class StationGrain : Grain, IStationGrain
         await RecoverFromArchiveAsync(cancellationToken);
         _ledger = _newLedger(State);
         _ledger.Sync();
+        _batteries = new StationBatterySender(StationId, State, GrainFactory, _batteryOptions, _logger);
+        _batteries.Sync();
         await ActivateDownlinkAsync();
         // A random first tick: stations that activate together (a silo start, a fleet reconnecting) would otherwise
         // run their maintenance in the same instant every interval, a burst that shows as latency spikes.
@@ -119,9 +125,11 @@ public sealed partial class StationGrain : Grain, IStationGrain
                 break;
             default:
                 _ledger.ThrowIfBacklogged(m);
-                result = StationModel.Apply(State, m, envelope.Payload, envelope.ReceivedAt, _options, _alarms.Rules);
+                _batteries.ThrowIfBacklogged(m);
+                result = StationModel.Apply(State, m, envelope.Payload, envelope.ReceivedAt, _options, _alarms.Rules, _batteryOptions);
                 outcome = result.Late ? IngestOutcome.Late : IngestOutcome.Accepted;
                 _ledger.Sync();
+                _batteries.Sync();
                 break;
         }
 
@@ -238,6 +246,7 @@ public sealed partial class StationGrain : Grain, IStationGrain
     {
         var now = _time.GetUtcNow();
         _stateDirty |= _ledger.Sync();
+        _stateDirty |= _batteries.Sync();
         _stateDirty |= await _alarms.SendAsync(StationId, State.AlarmRules);
         _archiver.SealIfOlderThanMaxAge(now);
         if (_archiver.HasSealed)

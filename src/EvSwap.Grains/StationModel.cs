@@ -5,10 +5,11 @@ namespace EvSwap.Grains;
 
 /// <summary>What applying one message changed, so the grain can decide what to write and when.</summary>
 /// <param name="Late">The message was behind the newest: counted, but the live view stayed as it was.</param>
-public readonly record struct ApplyResult(int Swaps, int Faults, bool AlertsChanged, bool Late, IReadOnlyList<Alert>? Raised = null)
+/// <param name="Custody">Battery custody events derived (a battery docked, handed out or removed).</param>
+public readonly record struct ApplyResult(int Swaps, int Faults, bool AlertsChanged, bool Late, IReadOnlyList<Alert>? Raised = null, int Custody = 0)
 {
     /// <summary>Changes worth a state write right away instead of waiting for the write-behind interval.</summary>
-    public bool IsSignificant => Swaps > 0 || Faults > 0 || AlertsChanged;
+    public bool IsSignificant => Swaps > 0 || Faults > 0 || AlertsChanged || Custody > 0;
 }
 
 /// <summary>
@@ -30,7 +31,8 @@ public static class StationModel
     /// </summary>
     /// <param name="payload">The message as received; kept as the station's latest snapshot when it is the newest.</param>
     /// <param name="alarms">The alarm rules; the defaults when not given.</param>
-    public static ApplyResult Apply(StationState state, TelemetryMessage message, byte[] payload, DateTimeOffset receivedAt, StationOptions options, AlarmRuleOptions? alarms = null)
+    /// <param name="batteries">Battery feed options; the defaults when not given.</param>
+    public static ApplyResult Apply(StationState state, TelemetryMessage message, byte[] payload, DateTimeOffset receivedAt, StationOptions options, AlarmRuleOptions? alarms = null, BatteryOptions? batteries = null)
     {
         var newest = IsNewest(state, message.Boot, message.Seq);
         state.Delivery.MarkApplied(message.Boot, message.Seq, options);
@@ -61,9 +63,10 @@ public static class StationModel
         }
 
         state.Faults += faults;
+        var custody = message.StationId is { } stationId ? StationBatteries.Derive(stationId, state, message, newest, batteries ?? BatteryOptions.Default) : 0;
         if (!newest)
         {
-            return new ApplyResult(swaps, faults, AlertsChanged: false, Late: true);
+            return new ApplyResult(swaps, faults, AlertsChanged: false, Late: true, Custody: custody);
         }
 
         state.HasReported = true;
@@ -77,7 +80,7 @@ public static class StationModel
 
         List<Alert>? raised = null;
         var alertsChanged = AlarmEngine.Evaluate(state.AlarmRules, state.Alerts, message, SortedSlots(message), alarms ?? AlarmRuleOptions.Default, options.ChargedSocPct, ref raised);
-        return new ApplyResult(swaps, faults, alertsChanged, Late: false, raised);
+        return new ApplyResult(swaps, faults, alertsChanged, Late: false, raised, custody);
     }
 
     /// <summary>Swaps count toward "today" by the day they happened in station time, late ones included.</summary>

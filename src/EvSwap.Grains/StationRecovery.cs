@@ -14,7 +14,7 @@ public static class StationRecovery
 {
     /// <returns>Batches read, and messages in them that were applied now.</returns>
     public static async Task<(int BatchesRead, int Applied)> CatchUpAsync(
-        string stationId, StationState state, TelemetryArchive archive, StationOptions options, DateOnly today, CancellationToken cancellationToken, AlarmRuleOptions? alarms = null)
+        string stationId, StationState state, TelemetryArchive archive, StationOptions options, DateOnly today, CancellationToken cancellationToken, AlarmRuleOptions? alarms = null, BatteryOptions? batteries = null)
     {
         // A message is at most a day older than its arrival (the contract rejects older ones), so a batch written
         // since the last state write lies no earlier than the day before the newest message then known.
@@ -42,7 +42,7 @@ public static class StationRecovery
 
                 if (StationModel.Classify(state, message.Boot, message.Seq, options) == Delivery.New)
                 {
-                    StationModel.Apply(state, message, stored.Payload, stored.ReceivedAt, options, alarms);
+                    StationModel.Apply(state, message, stored.Payload, stored.ReceivedAt, options, alarms, batteries);
                     applied++;
                 }
 

@@ -37,6 +37,12 @@ public sealed class StationState
     /// <summary>Swaps of applied messages the ledger store has not confirmed yet: written with the state, so none is lost.</summary>
     [Id(20)] public List<EvSwap.Ledger.SwapEvent> PendingSwaps { get; set; } = [];
 
+    /// <summary>The battery in each occupied slot of the newest snapshot: what a new snapshot is compared with.</summary>
+    [Id(70)] public List<SlotHolding> BatterySlots { get; set; } = [];
+
+    /// <summary>Battery events of applied messages their battery grains have not confirmed yet: written with the state, so none is lost.</summary>
+    [Id(71)] public List<BatteryEvent> PendingBatteryEvents { get; set; } = [];
+
     /// <summary>Commands and reservations (the downlink), kept with the station so they survive a restart or a move.</summary>
     [Id(40)] public DownlinkState Downlink { get; set; } = new();
 

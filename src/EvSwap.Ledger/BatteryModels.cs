@@ -8,7 +8,10 @@ public sealed class BatteryModels(LedgerOptions options)
 {
     private readonly BatteryModel[] _byPrefixLength = [.. options.BatteryModels.OrderByDescending(m => m.IdPrefix.Length)];
 
-    public double CapacityKwh(string? batteryId)
+    public double CapacityKwh(string? batteryId) => ModelOf(batteryId)?.CapacityKwh ?? options.DefaultCapacityKwh;
+
+    /// <summary>The configured model the id belongs to (longest matching prefix), or null for one that matches none.</summary>
+    public BatteryModel? ModelOf(string? batteryId)
     {
         if (batteryId is not null)
         {
@@ -16,12 +19,12 @@ public sealed class BatteryModels(LedgerOptions options)
             {
                 if (batteryId.StartsWith(model.IdPrefix, StringComparison.Ordinal))
                 {
-                    return model.CapacityKwh;
+                    return model;
                 }
             }
         }
 
-        return options.DefaultCapacityKwh;
+        return null;
     }
 
     /// <summary>Energy in kWh the rider left with minus what the rider brought back; null if a state of charge is unknown.</summary>

@@ -44,6 +44,8 @@ public static class SiloApp
         validation.Bind<StationOptions>(StationOptions.Section);
         var ledger = validation.Bind<EvSwap.Ledger.LedgerOptions>(EvSwap.Ledger.LedgerOptions.Section);
         var alarms = validation.Bind<AlarmOptions>(AlarmOptions.Section);
+        var batteries = validation.Bind<BatteryOptions>(BatteryOptions.Section);
+        validation.Bind<BatteryIndexOptions>(BatteryIndexOptions.Section);
         var ingestLog = validation.Bind<EvSwap.IngestLog.IngestLogOptions>(EvSwap.IngestLog.IngestLogOptions.Section);
         validation.Bind<FleetOptions>(FleetOptions.Section);
         validation.Bind<DownlinkOptions>(DownlinkOptions.Section);
@@ -144,11 +146,13 @@ public static class SiloApp
             {
                 silo.AddStationMemoryStorage();
                 silo.AddAlarmFileStorage(alarms.Path);
+                silo.AddBatteryFileStorage(batteries.Path);
             }
             else
             {
                 silo.AddDynamoDBGrainStorage(StationGrain.StorageName, o => config.GetSection("DynamoDB").Bind(o));
                 silo.AddDynamoDBGrainStorage(AlarmShardGrain.StorageName, o => config.GetSection("DynamoDB").Bind(o));
+                silo.AddDynamoDBGrainStorage(BatteryGrain.StorageName, o => config.GetSection("DynamoDB").Bind(o));
             }
         });
 
@@ -173,6 +177,7 @@ public static class SiloApp
 
         services.AddSingleton<StationMetrics>();
         services.AddAlarms(config);
+        services.AddBatteries(config);
 
         if (backends.Auth.Equals("None", StringComparison.OrdinalIgnoreCase))
         {

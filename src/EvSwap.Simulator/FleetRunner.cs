@@ -42,7 +42,7 @@ public sealed class FleetRunner(SimulatorOptions options, TextWriter output)
 
     private SimulatedStation[] CreateFleet()
     {
-        var pool = new BatteryPool();
+        var pool = new BatteryPool(options.Ride);
         var profile = new StationProfile
         {
             Slots = options.Slots,

@@ -15,7 +15,7 @@ public sealed partial class SimulatedStation
     private readonly double _ambientOffset;
     private int _silentSteps;
 
-    public SimulatedStation(string id, int index, StationProfile profile, BatteryPool pool, int seed, long boot)
+    public SimulatedStation(string id, int index, StationProfile profile, BatteryPool pool, int seed, long boot, DateTimeOffset? start = null)
     {
         Id = id;
         _profile = profile;
@@ -25,12 +25,13 @@ public sealed partial class SimulatedStation
         _ambientOffset = _random.NextDouble() * 6 - 3;
         Boot = boot;
         _slots = new Slot[profile.Slots];
+        var t0 = start ?? DateTimeOffset.UtcNow;
         for (var i = 0; i < _slots.Length; i++)
         {
             // Start mid-day: some batteries charged and waiting, some charging, a few slots empty.
             var draw = _random.NextDouble();
-            _slots[i] = draw < 0.4 ? new Slot { Battery = pool.Take(_random), State = SlotStates.Ready, Soc = 100, TempC = 24 }
-                : draw < 0.85 ? new Slot { Battery = pool.Take(_random), State = SlotStates.Charging, Soc = 20 + _random.NextDouble() * 75, TempC = 30 }
+            _slots[i] = draw < 0.4 ? new Slot { Battery = pool.Take(_random, t0), State = SlotStates.Ready, Soc = 100, TempC = 24 }
+                : draw < 0.85 ? new Slot { Battery = pool.Take(_random, t0), State = SlotStates.Charging, Soc = 20 + _random.NextDouble() * 75, TempC = 30 }
                 : new Slot { State = SlotStates.Empty, TempC = 20 };
         }
     }
@@ -141,7 +142,7 @@ public sealed partial class SimulatedStation
         }
 
         // Temperature relaxes towards ambient plus self-heating from charge power (time constant ~5 minutes).
-        var target = ambient + 3.2 * power;
+        var target = ambient + 3.2 * power + (slot.State == SlotStates.Charging ? slot.Battery?.ExtraChargeTempC ?? 0 : 0);
         slot.TempC += (target - slot.TempC) * (1 - Math.Exp(-seconds / 300));
 
         if (slot.Battery is not null && slot.State != SlotStates.Fault && Happens(_profile.FaultsPerSlotPerDay / 86400 * seconds))
@@ -183,16 +184,16 @@ public sealed partial class SimulatedStation
     private void SwapOut(int outIndex, DateTimeOffset now, List<StationEvent> events)
     {
         // The car's battery comes from the road before the charged one goes out to it: never the same battery.
-        var arriving = _pool.Take(_random);
+        var arriving = _pool.Take(_random, now);
         var leaving = _slots[outIndex].Battery!;
         var socOut = Math.Round(_slots[outIndex].Soc, 1);
         _slots[outIndex] = new Slot { State = SlotStates.Empty, TempC = _slots[outIndex].TempC };
-        _pool.Return(leaving);
+        _pool.Return(leaving, now, socOut, _random);
 
         var inIndex = Array.FindIndex(_slots, s => s.State == SlotStates.Empty);
         arriving.Cycles++;
-        arriving.SohPct = Math.Max(60, arriving.SohPct - 0.01);
-        _slots[inIndex] = new Slot { Battery = arriving, State = SlotStates.Charging, Soc = 8 + _random.NextDouble() * 30, TempC = 30 + _random.NextDouble() * 5 };
+        arriving.SohPct = Math.Max(60, arriving.SohPct - arriving.SohLossPerCycle);
+        _slots[inIndex] = new Slot { Battery = arriving, State = SlotStates.Charging, Soc = Math.Round(arriving.SocOnReturn, 1), TempC = 30 + _random.NextDouble() * 5 };
         // The cabinet measured both batteries at the swap: the ledger bills from these even when the message is late.
         events.Add(new StationEvent
         {

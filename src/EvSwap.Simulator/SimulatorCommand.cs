@@ -38,6 +38,13 @@ public static class SimulatorCommand
         var duplicates = new Option<double>("--duplicates") { Description = "Fraction of messages published twice, like an IoT Core redelivery: the copy right away or after up to 3 newer messages, on any connection (0-1)." };
         var reorder = new Option<double>("--reorder") { Description = "Fraction of messages, those carrying swaps and faults included, held back and sent late: after 1-3 newer messages of the station, within its boot, on any connection (0-1)." };
         var swaps = new Option<double>("--swaps-per-hour") { Description = "Mean swaps per station per hour (scaled by the morning/evening profile).", DefaultValueFactory = _ => 6 };
+        var ride = new Option<TimeSpan>("--ride")
+        {
+            Description = "Mean time a rider keeps a swapped-out battery before bringing it, less charged, to some station (0.5-1.5 times this): 30m, 90s or 00:30:00.",
+            DefaultValueFactory = _ => TimeSpan.FromMinutes(30),
+            CustomParser = DurationParser.Parse,
+            HelpName = "duration",
+        };
         var faults = new Option<double>("--faults-per-slot-day") { Description = "Slot faults per slot per day.", DefaultValueFactory = _ => 0.05 };
         var reboots = new Option<double>("--reboots-per-day") { Description = "Station reboots (boot+1, seq from 0) per station per day.", DefaultValueFactory = _ => 0.2 };
         var dropouts = new Option<double>("--dropouts-per-day") { Description = "Link drop-outs (station silent for a while) per station per day.", DefaultValueFactory = _ => 0.5 };
@@ -61,7 +68,7 @@ public static class SimulatorCommand
         var root = new RootCommand("EvSwap station simulator: a fleet of modelled swap stations publishing telemetry v1 over MQTT.")
         {
             broker, stations, slots, interval, rate, duration, seed, prefix, connections, inFlight, ca, cert, key,
-            duplicates, reorder, swaps, faults, reboots, dropouts, summaryJson, verify, quiet,
+            duplicates, reorder, swaps, ride, faults, reboots, dropouts, summaryJson, verify, quiet,
             downlink, commandFailures, commandSilence, reservations, reservationTtl, noShows, api,
         };
 
@@ -109,6 +116,11 @@ public static class SimulatorCommand
                 errors.Add("--reservations-per-hour needs --downlink (stations must hold the batteries) and --api or --verify (where riders reserve).");
             }
 
+            if (parse.GetValue(ride) < TimeSpan.Zero)
+            {
+                errors.Add("--ride must not be negative.");
+            }
+
             if (parse.GetValue(reservationTtl) < TimeSpan.FromSeconds(1))
             {
                 errors.Add("--reservation-ttl must be at least 1s.");
@@ -144,6 +156,7 @@ public static class SimulatorCommand
                 Duplicates = parse.GetValue(duplicates),
                 Reorder = parse.GetValue(reorder),
                 SwapsPerHour = parse.GetValue(swaps),
+                Ride = parse.GetValue(ride),
                 FaultsPerSlotPerDay = parse.GetValue(faults),
                 RebootsPerDay = parse.GetValue(reboots),
                 DropoutsPerDay = parse.GetValue(dropouts),

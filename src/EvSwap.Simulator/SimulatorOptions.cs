@@ -37,6 +37,9 @@ public sealed record SimulatorOptions
     public double Reorder { get; init; }
 
     public double SwapsPerHour { get; init; } = 6;
+
+    /// <summary>Mean time a rider keeps a battery before it comes back to a station (each ride is 0.5-1.5 times this).</summary>
+    public TimeSpan Ride { get; init; } = TimeSpan.FromMinutes(30);
     public double FaultsPerSlotPerDay { get; init; } = 0.05;
     public double RebootsPerDay { get; init; } = 0.2;
     public double DropoutsPerDay { get; init; } = 0.5;

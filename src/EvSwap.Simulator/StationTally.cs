@@ -33,6 +33,9 @@ public sealed class StationTally
     /// <summary>Messages published after a newer message of the station (injected reordering).</summary>
     public long Late { get; private set; }
 
+    /// <summary>The batteries in the station's slots in its newest produced snapshot: where --verify expects them.</summary>
+    public IReadOnlyList<(int Slot, string BatteryId)> LatestBatteries { get; private set; } = [];
+
     public StationTally(long boot) => Boot = boot;
 
     /// <summary>Records a message the station produced, before it is scheduled.</summary>
@@ -52,6 +55,7 @@ public sealed class StationTally
                 : AddSegment(message.Boot, message.Seq);
             segment.Append(new Entry { Swaps = checked((ushort)swaps), Faults = checked((ushort)faults) });
             (Boot, LastSeq) = (message.Boot, message.Seq);
+            LatestBatteries = [.. (message.Slots ?? []).Where(x => !string.IsNullOrEmpty(x.BatteryId)).Select(x => (x.Slot, x.BatteryId!))];
             Messages++;
             Swaps += swaps;
             Faults += faults;

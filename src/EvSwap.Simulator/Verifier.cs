@@ -64,6 +64,7 @@ public sealed partial class Verifier(HttpClient http, TextWriter output)
         });
         problems.AddRange(history.SelectMany(h => h.Value));
         problems.AddRange(await LedgerProblemsAsync(expected, runStart, cancellationToken));
+        problems.AddRange(await BatteryProblemsAsync(tallies, cancellationToken));
 
         // Station by station (a stable sort keeps counters before history): a late swap then shows as a missing
         // message next to the counters it left short.
@@ -71,7 +72,7 @@ public sealed partial class Verifier(HttpClient http, TextWriter output)
 
         var tally = tallies.Values;
         output.WriteLine(problems.Count == 0
-            ? $"verify: OK - {tallies.Count} stations, {tally.Sum(t => t.Messages):N0} messages ({tally.Sum(t => t.Late):N0} sent late, {tally.Sum(t => t.Copies):N0} redelivered copies), {tally.Sum(t => t.Swaps):N0} swaps and {tally.Sum(t => t.Faults):N0} faults: each archived once and counted once, each swap in the ledger once, live views the newest"
+            ? $"verify: OK - {tallies.Count} stations, {tally.Sum(t => t.Messages):N0} messages ({tally.Sum(t => t.Late):N0} sent late, {tally.Sum(t => t.Copies):N0} redelivered copies), {tally.Sum(t => t.Swaps):N0} swaps and {tally.Sum(t => t.Faults):N0} faults: each archived once and counted once, each swap in the ledger once, live views the newest, every battery where the platform says"
             : $"verify: {problems.Count} differences");
         foreach (var (kind, count) in Kinds(problems))
         {

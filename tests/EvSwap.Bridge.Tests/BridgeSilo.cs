@@ -56,6 +56,7 @@ public sealed class BridgeSilo : IAsyncDisposable
             $"--IngestLog:Path={archivePath}-log",
             $"--Ledger:Path={archivePath}-ledger/swaps.db",
             $"--Alarms:Path={archivePath}-alarms",
+            $"--Ledger:Batteries:Path={archivePath}-batteries",
             "--Logging:LogLevel:Default=Warning",
             .. extraArgs,
         ];

@@ -45,6 +45,7 @@ public sealed class LocalSilo : IAsyncDisposable
             $"--IngestLog:Path={archive}-log",
             $"--Ledger:Path={archive}-ledger/swaps.db",
             $"--Alarms:Path={archive}-alarms",
+            $"--Ledger:Batteries:Path={archive}-batteries",
             "--Logging:LogLevel:Default=Warning",
             .. extraArgs,
         ];

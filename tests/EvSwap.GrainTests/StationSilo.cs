@@ -17,6 +17,7 @@ internal static class StationSilo
     {
         silo.AddStationMemoryStorage();
         silo.AddAlarmMemoryStorage();
+        silo.AddBatteryMemoryStorage();
         silo.ConfigureServices(services =>
         {
             services.AddSingleton(TimeProvider.System);
@@ -32,6 +33,7 @@ internal static class StationSilo
             services.AddSingleton<EvSwap.Ledger.ISwapStore>(Swaps);
             EvSwap.Ledger.LedgerServiceCollectionExtensions.AddSwapLedger(services, o => o.Linger = TimeSpan.FromMilliseconds(20));
             services.AddAlarms(new Microsoft.Extensions.Configuration.ConfigurationBuilder().Build());
+            services.AddBatteries(new Microsoft.Extensions.Configuration.ConfigurationBuilder().Build());
         });
     }
 }

@@ -23,6 +23,7 @@ public class SimulatorVerifyEndToEndTests
             $"--IngestLog:Path={archive}-log",
             $"--Ledger:Path={archive}-ledger/swaps.db",
             $"--Alarms:Path={archive}-alarms",
+            $"--Ledger:Batteries:Path={archive}-batteries",
             "--Logging:LogLevel:Default=Warning",
             .. extraArgs,
         ]);
@@ -54,6 +55,8 @@ public class SimulatorVerifyEndToEndTests
                 Duplicates = 0.05,
                 Reorder = 0.1,
                 SwapsPerHour = 600,
+                // Rides short enough that swapped-out batteries come back, at other stations, within the run.
+                Ride = TimeSpan.FromSeconds(1),
                 FaultsPerSlotPerDay = 200,
                 RebootsPerDay = 2000,
                 SummaryJson = summaryFile,

@@ -147,10 +147,13 @@ public class StationModelTests
     [Fact]
     public void Swaps_and_faults_are_counted_and_make_the_change_significant()
     {
-        var plain = Apply(Samples.Message(seq: 1));
-        var swap = Apply(Samples.Message(seq: 2, events: [Samples.Swap(), Samples.Swap(2, 1)]));
-        var fault = Apply(Samples.Message(seq: 3, events: [new StationEvent { Type = EventTypes.Fault, Slot = 2, Code = "OVERTEMP" }]));
+        // The first snapshot docks its batteries (a custody change); the same snapshot again changes nothing.
+        var first = Apply(Samples.Message(seq: 1));
+        var plain = Apply(Samples.Message(seq: 2));
+        var swap = Apply(Samples.Message(seq: 3, events: [Samples.Swap(), Samples.Swap(2, 1)]));
+        var fault = Apply(Samples.Message(seq: 4, events: [new StationEvent { Type = EventTypes.Fault, Slot = 2, Code = "OVERTEMP" }]));
 
+        Assert.True(first.IsSignificant);
         Assert.False(plain.IsSignificant);
         Assert.Equal(2, swap.Swaps);
         Assert.True(swap.IsSignificant);

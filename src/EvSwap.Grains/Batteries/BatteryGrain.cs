@@ -1,0 +1,157 @@
+using EvSwap.Contracts;
+using EvSwap.Ledger;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+
+namespace EvSwap.Grains;
+
+/// <summary>
+/// One activation per battery. Applies what stations report once per event id, stores it before confirming (so a
+/// station drops an event only once it is durable here), and keeps its index entry and fleet statistics current.
+/// </summary>
+public sealed class BatteryGrain : Grain, IBatteryGrain
+{
+    public const string StorageName = "batteries";
+
+    /// <summary>The fleet median is asked again after this even when the battery's bin did not move: the fleet moves.</summary>
+    private static readonly TimeSpan MedianRefresh = TimeSpan.FromHours(6);
+
+    /// <summary>An unchanged index entry is pushed again after this, so an index shard that lost its write-behind heals.</summary>
+    private static readonly TimeSpan IndexRefresh = TimeSpan.FromHours(6);
+
+    private readonly IPersistentState<BatteryState> _state;
+    private readonly BatteryOptions _options;
+    private readonly BatteryModels _models;
+    private readonly TimeProvider _time;
+    private readonly BatteryMetrics _metrics;
+    private readonly ILogger<BatteryGrain> _logger;
+    private readonly int _indexShards;
+    private BatterySummary? _pushed;
+    private bool _unsaved;
+
+    public BatteryGrain(
+        [PersistentState("battery", StorageName)] IPersistentState<BatteryState> state,
+        IOptions<BatteryOptions> options,
+        IOptions<LedgerOptions> ledger,
+        IOptions<BatteryIndexOptions> index,
+        TimeProvider time,
+        BatteryMetrics metrics,
+        ILogger<BatteryGrain> logger)
+    {
+        _state = state;
+        _options = options.Value;
+        _indexShards = index.Value.IndexShards;
+        _models = new BatteryModels(ledger.Value);
+        _time = time;
+        _metrics = metrics;
+        _logger = logger;
+    }
+
+    private string BatteryId => this.GetPrimaryKeyString();
+    private BatteryState State => _state.State;
+
+    public async Task Apply(IReadOnlyList<BatteryEvent> events)
+    {
+        _metrics.Called(events.Count);
+        var applied = BatteryBook.Apply(State, events, _options);
+        _unsaved |= applied > 0;
+        if (!_unsaved)
+        {
+            // Applied and stored before: a station handing them over again after a lost confirmation.
+            _metrics.Repeated(events.Count);
+            return;
+        }
+
+        await RefreshFleetMedianAsync();
+        try
+        {
+            await _state.WriteStateAsync();
+            _unsaved = false;
+            _metrics.Written();
+        }
+        catch
+        {
+            // Not confirmed, so the station hands the events over again; until a write succeeds, a repeat that finds
+            // them applied in memory writes too instead of confirming what is not stored. A fresh activation reloads.
+            DeactivateOnIdle();
+            throw;
+        }
+
+        await PushIndexAsync();
+    }
+
+    public Task<BatteryView?> GetView()
+    {
+        if (!State.Known)
+        {
+            DeactivateOnIdle();
+            return Task.FromResult<BatteryView?>(null);
+        }
+
+        return Task.FromResult<BatteryView?>(BatteryBook.ToView(BatteryId, State, _time.GetUtcNow(), _options));
+    }
+
+    public Task<BatteryHistoryPage> GetHistory(string? after, int limit) => Task.FromResult(BatteryBook.History(State, after, limit));
+
+    public Task<BatteryPassport?> GetPassport()
+    {
+        if (!State.Known)
+        {
+            DeactivateOnIdle();
+            return Task.FromResult<BatteryPassport?>(null);
+        }
+
+        return Task.FromResult<BatteryPassport?>(BatteryPassports.Of(BatteryId, State, _models, _time.GetUtcNow(), _options));
+    }
+
+    private async Task RefreshFleetMedianAsync()
+    {
+        if (State.Latest is not { SohPct: { } soh, Cycles: { } cycles })
+        {
+            return;
+        }
+
+        var bin = SohBin.Of(cycles, soh, _options.CyclesBucket);
+        var now = _time.GetUtcNow();
+        if (bin == State.Bin && now - State.FleetMedianAt < MedianRefresh)
+        {
+            return;
+        }
+
+        try
+        {
+            State.FleetMedianSoh = await GrainFactory.GetGrain<IBatteryFleetStatsGrain>(0).Move(State.Bin, bin);
+            State.Bin = bin;
+            State.FleetMedianAt = now;
+            BatteryBook.EvaluateFade(State, _options);
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException)
+        {
+            // The comparison waits for the next reading; custody and health do not wait for statistics.
+            _logger.LogWarning(ex, "Battery {BatteryId}: fleet statistics unreachable; the fade comparison is retried with the next reading.", BatteryId);
+        }
+    }
+
+    private async Task PushIndexAsync()
+    {
+        var now = _time.GetUtcNow();
+        var summary = BatteryBook.ToSummary(BatteryId, State, now);
+        if (_pushed is { } last && now - last.Updated < IndexRefresh && SameEntry(last, summary))
+        {
+            return;
+        }
+
+        try
+        {
+            await GrainFactory.GetGrain<IBatteryIndexShardGrain>(BatteryIds.ShardOf(BatteryId, _indexShards)).Upsert(summary);
+            _pushed = summary;
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException)
+        {
+            _logger.LogWarning(ex, "Battery {BatteryId}: index shard unreachable; the entry is pushed with the next event.", BatteryId);
+        }
+    }
+
+    private static bool SameEntry(BatterySummary a, BatterySummary b) =>
+        a.Custody == b.Custody && a.SohPct == b.SohPct && a.Anomalies.SequenceEqual(b.Anomalies);
+}

@@ -1,0 +1,33 @@
+using System.Diagnostics.Metrics;
+
+namespace EvSwap.Grains;
+
+/// <summary>Battery grain calls, the events they carried, repeats ignored and state writes: the cost figures in docs/batteries.md.</summary>
+public sealed class BatteryMetrics
+{
+    public const string MeterName = "EvSwap.Batteries";
+
+    private readonly Counter<long> _calls;
+    private readonly Counter<long> _events;
+    private readonly Counter<long> _repeated;
+    private readonly Counter<long> _writes;
+
+    public BatteryMetrics(IMeterFactory meters)
+    {
+        var meter = meters.Create(MeterName);
+        _calls = meter.CreateCounter<long>("evswap.battery.calls", description: "Calls to battery grains (one per battery per hand-over)");
+        _events = meter.CreateCounter<long>("evswap.battery.events", description: "Battery events handed to battery grains");
+        _repeated = meter.CreateCounter<long>("evswap.battery.repeated", description: "Battery events ignored because they had been applied");
+        _writes = meter.CreateCounter<long>("evswap.battery.writes", description: "Battery grain state writes");
+    }
+
+    public void Called(int events)
+    {
+        _calls.Add(1);
+        _events.Add(events);
+    }
+
+    public void Repeated(int events) => _repeated.Add(events);
+
+    public void Written() => _writes.Add(1);
+}

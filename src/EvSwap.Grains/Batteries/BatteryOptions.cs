@@ -1,0 +1,87 @@
+using System.ComponentModel.DataAnnotations;
+
+namespace EvSwap.Grains;
+
+/// <summary>Battery custody and health (<c>Ledger:Batteries</c>): how often stations report health, what counts as an anomaly, bounds.</summary>
+public sealed class BatteryOptions : IValidatableObject
+{
+    public const string Section = "Ledger:Batteries";
+
+    public static readonly BatteryOptions Default = new();
+
+    /// <summary>A station sends a battery that stays in its slot a health reading at most this often (station time).</summary>
+    public TimeSpan HealthInterval { get; set; } = TimeSpan.FromHours(2);
+
+    /// <summary>With a rider longer than this many days: possibly lost.</summary>
+    public double LostAfter { get; set; } = 7;
+
+    /// <summary>A reading at or above this temperature is an over-temperature reading; a station reports a battery's
+    /// crossing of it at once instead of waiting for the next health reading.</summary>
+    public double OverTemperatureC { get; set; } = 60;
+
+    /// <summary>This many over-temperature readings within <see cref="OverTemperatureWindow"/> make the anomaly.</summary>
+    public int OverTemperatureRepeats { get; set; } = 3;
+
+    public TimeSpan OverTemperatureWindow { get; set; } = TimeSpan.FromDays(1);
+
+    /// <summary>A state of health this many points below its cycles bucket's fleet median is fading too fast.</summary>
+    public double SohBelowFleetMedianPct { get; set; } = 5;
+
+    /// <summary>Cycles per bucket of the fleet statistics.</summary>
+    public int CyclesBucket { get; set; } = 100;
+
+    /// <summary>A bucket's median is compared with only once it counts this many batteries.</summary>
+    public int MinBucketBatteries { get; set; } = 10;
+
+    /// <summary>History entries kept per battery (older ones are folded into the time-in-state totals).</summary>
+    public int HistoryLimit { get; set; } = 1000;
+
+    /// <summary>Days of state-of-health-per-day kept per battery.</summary>
+    public int SohDays { get; set; } = 730;
+
+    /// <summary>Applied event ids remembered per station and battery, and stations remembered per battery, to recognise a repeat.</summary>
+    public int RememberedEventsPerStation { get; set; } = 64;
+
+    public int RememberedStations { get; set; } = 16;
+
+    /// <summary>Unconfirmed battery events a station holds before it refuses messages that change custody.</summary>
+    public int MaxPendingPerStation { get; set; } = 2000;
+
+    /// <summary>Local profile (GrainStorage:Provider=Memory): where battery grains are kept, one file each.</summary>
+    public string Path { get; set; } = "data/batteries";
+
+    public TimeSpan LostAfterSpan => TimeSpan.FromDays(LostAfter);
+
+    public IEnumerable<ValidationResult> Validate(ValidationContext validationContext)
+    {
+        if (HealthInterval < TimeSpan.FromSeconds(1))
+        {
+            yield return new($"Ledger:Batteries:HealthInterval must be at least 1 second (is {HealthInterval}); the default 02:00:00 keeps battery writes near 0.011 per message with 16 slots at one message per 5 s.");
+        }
+
+        if (LostAfter <= 0 || OverTemperatureWindow <= TimeSpan.Zero)
+        {
+            yield return new($"Ledger:Batteries:LostAfter (days) and Ledger:Batteries:OverTemperatureWindow must be positive (are {LostAfter}, {OverTemperatureWindow}).");
+        }
+
+        if (OverTemperatureRepeats < 1 || CyclesBucket < 1 || MinBucketBatteries < 1 || SohBelowFleetMedianPct <= 0)
+        {
+            yield return new($"Ledger:Batteries:OverTemperatureRepeats, CyclesBucket, MinBucketBatteries must be at least 1 and SohBelowFleetMedianPct positive (are {OverTemperatureRepeats}, {CyclesBucket}, {MinBucketBatteries}, {SohBelowFleetMedianPct}).");
+        }
+
+        if (HistoryLimit < 10 || SohDays < 1 || RememberedEventsPerStation < 4 || RememberedStations < 1)
+        {
+            yield return new($"Ledger:Batteries:HistoryLimit (>= 10), SohDays (>= 1), RememberedEventsPerStation (>= 4), RememberedStations (>= 1) are {HistoryLimit}, {SohDays}, {RememberedEventsPerStation}, {RememberedStations}.");
+        }
+
+        if (MaxPendingPerStation < 16)
+        {
+            yield return new($"Ledger:Batteries:MaxPendingPerStation must be at least 16 (is {MaxPendingPerStation}).");
+        }
+
+        if (string.IsNullOrWhiteSpace(Path))
+        {
+            yield return new("Ledger:Batteries:Path must name a directory, for example data/batteries.");
+        }
+    }
+}

@@ -1,0 +1,109 @@
+using EvSwap.Contracts;
+using EvSwap.Ledger;
+using Microsoft.Extensions.Logging;
+
+namespace EvSwap.Grains;
+
+/// <summary>
+/// A station's way to its batteries' grains. Battery events wait in the station's state
+/// (<see cref="StationState.PendingBatteryEvents"/>) until their battery grain confirms it stored them; one call per
+/// battery carries all of that battery's events. A crash in between hands them over again from the stored state or the
+/// archive's replay, and the battery grain's applied-event marks make the repeat harmless.
+/// </summary>
+public sealed class StationBatterySender(string stationId, StationState state, IGrainFactory grains, BatteryOptions options, ILogger logger)
+{
+    private readonly List<(List<BatteryEvent> Events, Task Sent)> _inFlight = [];
+    private readonly HashSet<BatteryEvent> _submitted = [];
+
+    /// <summary>Refuses a message that changes custody while the station holds as many unconfirmed battery events as allowed.</summary>
+    public void ThrowIfBacklogged(TelemetryMessage message)
+    {
+        if (state.PendingBatteryEvents.Count >= options.MaxPendingPerStation && StationBatteries.WouldChangeCustody(state, message))
+        {
+            throw new LedgerBackloggedException(
+                $"Station {stationId} holds {state.PendingBatteryEvents.Count} battery events (limit Ledger:Batteries:MaxPendingPerStation = {options.MaxPendingPerStation}) its battery grains have not confirmed. Retry later.");
+        }
+    }
+
+    /// <summary>Drops confirmed events from the state and hands new ones to their battery grains (not awaited).</summary>
+    /// <returns>True when the state changed.</returns>
+    public bool Sync()
+    {
+        var changed = false;
+        for (var i = _inFlight.Count - 1; i >= 0; i--)
+        {
+            var (events, sent) = _inFlight[i];
+            if (!sent.IsCompleted)
+            {
+                continue;
+            }
+
+            _inFlight.RemoveAt(i);
+            foreach (var e in events)
+            {
+                _submitted.Remove(e);
+                if (sent.IsCompletedSuccessfully)
+                {
+                    changed |= state.PendingBatteryEvents.Remove(e);
+                }
+            }
+        }
+
+        changed |= DropReadingsPastBound();
+        Dictionary<string, List<BatteryEvent>>? fresh = null;
+        foreach (var e in state.PendingBatteryEvents)
+        {
+            if (_submitted.Add(e))
+            {
+                fresh ??= new(StringComparer.Ordinal);
+                if (!fresh.TryGetValue(e.BatteryId, out var list))
+                {
+                    fresh[e.BatteryId] = list = [];
+                }
+
+                list.Add(e);
+            }
+        }
+
+        foreach (var (batteryId, events) in fresh ?? [])
+        {
+            _inFlight.Add((events, Send(batteryId, events)));
+        }
+
+        return changed;
+    }
+
+    private async Task Send(string batteryId, List<BatteryEvent> events)
+    {
+        try
+        {
+            await grains.GetGrain<IBatteryGrain>(batteryId).Apply(events);
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException)
+        {
+            logger.LogWarning(ex, "Station {StationId}: battery {BatteryId} has not confirmed {Count} events; they stay pending and are handed over again.", stationId, batteryId, events.Count);
+            throw;
+        }
+    }
+
+    /// <summary>
+    /// Past the bound a reading is the one thing given up: the next one, a health interval later, says as much.
+    /// Custody events are never dropped; messages that would add one are refused instead.
+    /// </summary>
+    private bool DropReadingsPastBound()
+    {
+        var excess = state.PendingBatteryEvents.Count - options.MaxPendingPerStation;
+        if (excess <= 0)
+        {
+            return false;
+        }
+
+        var dropped = state.PendingBatteryEvents.RemoveAll(e => excess-- > 0 && e.Kind == BatteryEventKinds.Reading && !_submitted.Contains(e));
+        if (dropped > 0)
+        {
+            logger.LogWarning("Station {StationId}: dropped {Count} unsent battery readings past Ledger:Batteries:MaxPendingPerStation = {Max}.", stationId, dropped, options.MaxPendingPerStation);
+        }
+
+        return dropped > 0;
+    }
+}

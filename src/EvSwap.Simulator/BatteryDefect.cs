@@ -1,0 +1,8 @@
+namespace EvSwap.Simulator;
+
+public enum BatteryDefect
+{
+    None,
+    FastFade,
+    RunsHot,
+}
