@@ -1,3 +1,4 @@
+using EvSwap.Hosting;
 using Microsoft.AspNetCore.Builder;
 using System.ComponentModel.DataAnnotations;
 using System.Security.Claims;
@@ -97,10 +98,8 @@ public static class ApiSecurity
 
     public static IServiceCollection AddEvSwapApiSecurity(this IServiceCollection services, IConfiguration configuration)
     {
-        var auth = configuration.GetSection(ApiAuthOptions.Section).Get<ApiAuthOptions>() ?? new();
-        var limits = configuration.GetSection(RateLimitOptions.Section).Get<RateLimitOptions>() ?? new();
-        services.AddOptions<ApiAuthOptions>().Bind(configuration.GetSection(ApiAuthOptions.Section)).ValidateDataAnnotations().ValidateOnStart();
-        services.AddOptions<RateLimitOptions>().Bind(configuration.GetSection(RateLimitOptions.Section)).ValidateDataAnnotations().ValidateOnStart();
+        var auth = services.AddCheckedOptions<ApiAuthOptions>(configuration, ApiAuthOptions.Section);
+        var limits = services.AddCheckedOptions<RateLimitOptions>(configuration, RateLimitOptions.Section);
 
         var authentication = services.AddAuthentication(JwtBearerDefaults.AuthenticationScheme);
         if (auth.IsJwt)

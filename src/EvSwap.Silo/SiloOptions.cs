@@ -59,6 +59,18 @@ public sealed class BackendOptions : IValidatableObject
     public string GrainStorage { get; set; } = "Memory";
     public string Auth { get; set; } = "None";
 
+    public bool IsLocalhostClustering => Clustering.Equals("Localhost", StringComparison.OrdinalIgnoreCase);
+    public bool IsMemoryStorage => GrainStorage.Equals("Memory", StringComparison.OrdinalIgnoreCase);
+    public bool IsJwt => Auth.Equals("Jwt", StringComparison.OrdinalIgnoreCase);
+
+    /// <summary>The provider keys of three sections (<c>Clustering</c>, <c>GrainStorage</c>, <c>Auth</c>) read together.</summary>
+    public static BackendOptions From(IConfiguration config) => new()
+    {
+        Clustering = config["Clustering:Provider"] ?? "Localhost",
+        GrainStorage = config["GrainStorage:Provider"] ?? "Memory",
+        Auth = config["Auth:Mode"] ?? "None",
+    };
+
     public IEnumerable<ValidationResult> Validate(ValidationContext validationContext)
     {
         if (!ClusteringProviders.Contains(Clustering, StringComparer.OrdinalIgnoreCase))
