@@ -60,7 +60,7 @@ public sealed class ArchiveOutageFixture : IAsyncLifetime
     {
         public void Configure(ISiloBuilder siloBuilder)
         {
-            siloBuilder.AddStationGrains(Store, o =>
+            siloBuilder.AddStationGrainsWith(Store, o =>
             {
                 o.MaxBatchMessages = 100;
                 o.MaxBatchBytes = MaxBatchBytes;

@@ -63,7 +63,7 @@ public sealed class ClusterFixture : IAsyncLifetime
         public void Configure(ISiloBuilder siloBuilder)
         {
             siloBuilder.Services.AddSingleton(State);
-            siloBuilder.AddStationGrains(new FileSystemArchiveStore(ArchiveRoot), o => o.MaxBatchMessages = 10);
+            siloBuilder.AddStationGrainsWith(new FileSystemArchiveStore(ArchiveRoot), o => o.MaxBatchMessages = 10);
         }
     }
 }

@@ -67,7 +67,7 @@ public sealed class DownlinkFixture : IAsyncLifetime
     {
         public void Configure(ISiloBuilder siloBuilder)
         {
-            siloBuilder.AddStationGrains(new FileSystemArchiveStore(ArchiveRoot), _ => { });
+            siloBuilder.AddStationGrainsWith(new FileSystemArchiveStore(ArchiveRoot), _ => { });
             siloBuilder.Services.AddSingleton<TimeProvider>(Clock);
             siloBuilder.Services.AddSingleton<ICommandPublisher>(Link);
             siloBuilder.Services.Configure<DownlinkOptions>(o => o.TickInterval = TimeSpan.FromMilliseconds(50));
