@@ -51,7 +51,7 @@ public sealed class ActivationCostEndToEndTests(ITestOutputHelper output) : IAsy
             var now = DateTimeOffset.UtcNow - twoYears;
             for (var seq = 1; seq <= 12; seq++)
             {
-                await LocalSilo.PublishAsync(client, TelemetryTopic.For(id), Payload(id, seq, now.AddSeconds(seq - 12)));
+                await TestSilo.PublishAsync(client, TelemetryTopic.For(id), Payload(id, seq, now.AddSeconds(seq - 12)));
             }
 
             await Eventually.GetAsync(() => then.GetJsonAsync($"/stations/{id}"), v => v.GetProperty("seq").GetInt64() == 12);
@@ -105,7 +105,7 @@ public sealed class ActivationCostEndToEndTests(ITestOutputHelper output) : IAsy
         for (var s = 0; s < stations; s++)
         {
             var id = $"new-{s}";
-            await LocalSilo.PublishAsync(client, TelemetryTopic.For(id), Payload(id, 1, DateTimeOffset.UtcNow));
+            await TestSilo.PublishAsync(client, TelemetryTopic.For(id), Payload(id, 1, DateTimeOffset.UtcNow));
 
             // The first message registers the station with its index shard before it is acknowledged.
             await Eventually.GetAsync(async () => (await silo.Http.GetAsync($"/stations/{id}")).StatusCode, c => c == HttpStatusCode.OK);
@@ -120,7 +120,7 @@ public sealed class ActivationCostEndToEndTests(ITestOutputHelper output) : IAsy
         Assert.Equal(0, s3.Gets - before.Gets);
     }
 
-    private Task<LocalSilo> StartSiloAsync(TimeProvider clock) => LocalSilo.StartAsync(
+    private Task<TestSilo> StartSiloAsync(TimeProvider clock) => TestSilo.StartAsync(
         builder => builder.Services.AddSingleton(clock),
         "--GrainStorage:Provider=DynamoDB",
         $"--DynamoDB:ServiceUrl=http://127.0.0.1:{_dynalite.Port}",
@@ -134,11 +134,7 @@ public sealed class ActivationCostEndToEndTests(ITestOutputHelper output) : IAsy
         "--Archive:MaxBatchMessages=5");
 
     private static byte[] Payload(string stationId, long seq, DateTimeOffset ts) =>
-        JsonSerializer.SerializeToUtf8Bytes(new TelemetryMessage
-        {
-            Schema = TelemetryMessage.SchemaV1, StationId = stationId, Boot = 1, Seq = seq, Ts = ts,
-            Slots = [new SlotReading { Slot = 1, State = SlotStates.Ready, BatteryId = "b-1", SocPct = 99, TempC = 25 }],
-        }, TelemetryJsonContext.Default.TelemetryMessage);
+        TelemetryBuilder.For(stationId).Seq(seq).At(ts).Ambient(null, null).Ready(1, "b-1", socPct: 99, tempC: 25, sohPct: null, cycles: null).Json();
 
     /// <summary>The real clock moved by an offset: timers run as usual, only "now" is elsewhere.</summary>
     private sealed class ShiftedClock(TimeSpan offset) : TimeProvider

@@ -53,7 +53,7 @@ public sealed class S3ArchiveEndToEndTests(ITestOutputHelper output) : IAsyncLif
             {
                 var id = $"s3-stop-{s:D2}";
                 var payload = Payload(id, 1, seq, start.AddSeconds(seq));
-                await LocalSilo.PublishAsync(client, TelemetryTopic.For(id), payload);
+                await TestSilo.PublishAsync(client, TelemetryTopic.For(id), payload);
                 sent.Add((id, 1, seq), payload);
             }
         }
@@ -103,7 +103,7 @@ public sealed class S3ArchiveEndToEndTests(ITestOutputHelper output) : IAsyncLif
                 foreach (var id in ids)
                 {
                     var payload = Payload(id, 1, seq, start.AddMilliseconds(100 * seq));
-                    await LocalSilo.PublishAsync(client, TelemetryTopic.For(id), payload);
+                    await TestSilo.PublishAsync(client, TelemetryTopic.For(id), payload);
                     lock (sent)
                     {
                         sent.Add((id, 1, seq), payload);
@@ -162,7 +162,7 @@ public sealed class S3ArchiveEndToEndTests(ITestOutputHelper output) : IAsyncLif
         foreach (var (boot, seq, ts) in messages)
         {
             var payload = Payload(id, boot, seq, ts);
-            await LocalSilo.PublishAsync(client, TelemetryTopic.For(id), payload);
+            await TestSilo.PublishAsync(client, TelemetryTopic.For(id), payload);
             sent.Add((boot, seq), (ts, payload));
         }
 
@@ -205,7 +205,7 @@ public sealed class S3ArchiveEndToEndTests(ITestOutputHelper output) : IAsyncLif
         {
             var ts = start.AddMinutes(10 * (seq - 1));
             var payload = Payload(id, 1, seq, ts);
-            await LocalSilo.PublishAsync(client, TelemetryTopic.For(id), payload);
+            await TestSilo.PublishAsync(client, TelemetryTopic.For(id), payload);
             sent.Add((1, seq), (ts, payload));
         }
 
@@ -221,7 +221,7 @@ public sealed class S3ArchiveEndToEndTests(ITestOutputHelper output) : IAsyncLif
         Assert.Equal(2, s3.Gets - before);
     }
 
-    private Task<LocalSilo> StartSiloAsync(params string[] args) => LocalSilo.StartAsync(
+    private Task<TestSilo> StartSiloAsync(params string[] args) => TestSilo.StartAsync(
     [
         "--Archive:Provider=S3",
         $"--S3:ServiceUrl={ServiceUrl}",
@@ -244,22 +244,11 @@ public sealed class S3ArchiveEndToEndTests(ITestOutputHelper output) : IAsyncLif
     private S3Options ReaderOptions() => new() { Bucket = Bucket, Region = "us-east-1", ServiceUrl = ServiceUrl };
 
     private static byte[] Payload(string stationId, long boot, long seq, DateTimeOffset ts) =>
-        JsonSerializer.SerializeToUtf8Bytes(new TelemetryMessage
-        {
-            Schema = TelemetryMessage.SchemaV1,
-            StationId = stationId,
-            Boot = boot,
-            Seq = seq,
-            Ts = ts,
-            AmbientC = 18.5,
-            GridPowerKw = 30,
-            Slots =
-            [
-                new SlotReading { Slot = 1, State = SlotStates.Ready, BatteryId = "bat-1", SocPct = 98, TempC = 27, SohPct = 95, Cycles = 100 + (int)(seq % 1000) },
-                new SlotReading { Slot = 2, State = SlotStates.Charging, BatteryId = "bat-2", SocPct = 40 + seq % 50, TempC = 33, SohPct = 91, Cycles = 700 },
-                new SlotReading { Slot = 3, State = SlotStates.Empty },
-            ],
-        }, TelemetryJsonContext.Default.TelemetryMessage);
+        TelemetryBuilder.For(stationId).Boot(boot).Seq(seq).At(ts).Ambient(18.5, 30)
+            .Ready(1, "bat-1", socPct: 98, tempC: 27, sohPct: 95, cycles: 100 + (int)(seq % 1000))
+            .Charging(2, "bat-2", socPct: 40 + seq % 50, tempC: 33, sohPct: 91, cycles: 700)
+            .Empty(3)
+            .Json();
 
     private sealed record ArchivedLine(string Key, string Station, long Boot, long Seq, DateTimeOffset Ts, byte[] Payload);
 
@@ -325,7 +314,7 @@ public sealed class S3ArchiveEndToEndTests(ITestOutputHelper output) : IAsyncLif
         }
     }
 
-    private static async Task<(List<JsonElement> Items, int Pages)> ReadAllPagesAsync(LocalSilo silo, string id, DateTimeOffset from, DateTimeOffset to, int limit)
+    private static async Task<(List<JsonElement> Items, int Pages)> ReadAllPagesAsync(TestSilo silo, string id, DateTimeOffset from, DateTimeOffset to, int limit)
     {
         var items = new List<JsonElement>();
         string? cursor = null;

@@ -1,3 +1,4 @@
+using EvSwap.Testing;
 using System.Collections.Concurrent;
 using System.Text.Json;
 using EvSwap.Archive;
@@ -44,17 +45,7 @@ public sealed class DownlinkFixture : IAsyncLifetime
     public static TelemetryEnvelope Envelope(string stationId, long seq, IReadOnlyList<SlotReading> slots, IReadOnlyList<StationEvent>? events = null)
     {
         var now = Clock.GetUtcNow();
-        var message = new TelemetryMessage
-        {
-            Schema = TelemetryMessage.SchemaV1,
-            StationId = stationId,
-            Boot = 1,
-            Seq = seq,
-            Ts = now,
-            Slots = slots,
-            Events = events,
-        };
-        return new TelemetryEnvelope(message, JsonSerializer.SerializeToUtf8Bytes(message, TelemetryJsonContext.Default.TelemetryMessage), now);
+        return TelemetryBuilder.For(stationId).Seq(seq).At(now).Ambient(null, null).Slots(slots).Events(events).Envelope(now);
     }
 
     public static SlotReading Ready(int slot, string battery, double soc = 99) =>
