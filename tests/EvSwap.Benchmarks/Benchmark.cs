@@ -5,9 +5,9 @@ using Amazon.S3.Model;
 using EvSwap.Bridge;
 using EvSwap.Simulator;
 using EvSwap.Testing;
+using MQTTnet.Server;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
-using MQTTnet.Server;
 
 namespace EvSwap.Benchmarks;
 

@@ -1,7 +1,7 @@
 using EvSwap.Archive;
 using EvSwap.Testing;
-using Microsoft.Extensions.DependencyInjection;
 using MQTTnet;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace EvSwap.Bridge.Tests;
 

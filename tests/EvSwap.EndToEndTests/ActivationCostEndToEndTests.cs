@@ -6,6 +6,7 @@ using EvSwap.Archive.S3;
 using EvSwap.Contracts;
 using EvSwap.Testing;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Diagnostics.Metrics.Testing;
 using Xunit.Abstractions;
 
 namespace EvSwap.EndToEndTests;
@@ -150,42 +151,18 @@ public sealed class ActivationCostEndToEndTests(ITestOutputHelper output) : IAsy
     }
 
     /// <summary>The providers' request counter for one grain-state table (the table tag keeps other tests' silos out).</summary>
-    private sealed class DynamoRequests : IDisposable
+    private sealed class DynamoRequests(string table) : IDisposable
     {
-        private readonly MeterListener _listener = new();
-        private readonly ConcurrentDictionary<string, long> _byOperation = new();
+        // The providers' meter is static (no host scope), so the table tag is what tells this test's requests apart.
+        private readonly MetricCollector<long> _requests = new(null, "EvSwap.Orleans.DynamoDB", "evswap.dynamodb.requests");
 
-        public DynamoRequests(string table)
+        public DynamoCounts Snapshot()
         {
-            _listener.InstrumentPublished = (instrument, listener) =>
-            {
-                if (instrument is { Name: "evswap.dynamodb.requests", Meter.Name: "EvSwap.Orleans.DynamoDB" })
-                {
-                    listener.EnableMeasurementEvents(instrument);
-                }
-            };
-            _listener.SetMeasurementEventCallback<long>((_, value, tags, _) =>
-            {
-                string? operation = null;
-                var ours = false;
-                foreach (var tag in tags)
-                {
-                    ours |= tag.Key == "table" && Equals(tag.Value, table);
-                    operation = tag.Key == "operation" ? tag.Value as string : operation;
-                }
-
-                if (ours && operation is not null)
-                {
-                    _byOperation.AddOrUpdate(operation, value, (_, total) => total + value);
-                }
-            });
-            _listener.Start();
+            var ours = _requests.GetMeasurementSnapshot().Where(m => m.Tags.TryGetValue("table", out var t) && Equals(t, table)).ToList();
+            long Sum(params string[] operations) => ours.Where(m => m.Tags.TryGetValue("operation", out var o) && operations.Contains(o as string)).Sum(m => m.Value);
+            return new(Sum("GetItem"), Sum("PutItem", "DeleteItem", "UpdateItem"));
         }
 
-        public DynamoCounts Snapshot() => new(
-            _byOperation.GetValueOrDefault("GetItem"),
-            _byOperation.GetValueOrDefault("PutItem") + _byOperation.GetValueOrDefault("DeleteItem") + _byOperation.GetValueOrDefault("UpdateItem"));
-
-        public void Dispose() => _listener.Dispose();
+        public void Dispose() => _requests.Dispose();
     }
 }

@@ -4,9 +4,9 @@ using System.Text.Json;
 using EvSwap.Bridge;
 using EvSwap.Contracts;
 using EvSwap.Testing;
-using Microsoft.Extensions.DependencyInjection;
 using MQTTnet;
 using MQTTnet.Protocol;
+using Microsoft.Extensions.DependencyInjection;
 using Orleans;
 
 namespace EvSwap.EndToEndTests;

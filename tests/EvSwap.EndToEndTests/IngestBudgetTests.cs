@@ -3,8 +3,8 @@ using EvSwap.Archive;
 using EvSwap.Bridge;
 using EvSwap.Contracts;
 using EvSwap.Testing;
-using Microsoft.Extensions.DependencyInjection;
 using MQTTnet;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace EvSwap.EndToEndTests;
 

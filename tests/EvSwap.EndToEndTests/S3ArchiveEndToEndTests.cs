@@ -9,9 +9,10 @@ using EvSwap.Bridge;
 using EvSwap.Contracts;
 using EvSwap.Grains;
 using EvSwap.Testing;
-using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Options;
 using MQTTnet;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Diagnostics.Metrics.Testing;
+using Microsoft.Extensions.Options;
 using Xunit.Abstractions;
 
 namespace EvSwap.EndToEndTests;
@@ -89,7 +90,9 @@ public sealed class S3ArchiveEndToEndTests(ITestOutputHelper output) : IAsyncLif
             "--Archive:MaxBatchMessages=5", "--Archive:MaxBatchBytes=4096", "--Archive:MaxPendingBytes=16384");
         using var client = await silo.ConnectPublisherAsync("s3-outage-publisher");
         var bridge = silo.Services.GetRequiredService<BridgeMetrics>();
-        using var stationMetrics = new MeterTotals(silo.Services.GetRequiredService<IMeterFactory>(), StationMetrics.MeterName);
+        var meters = silo.Services.GetRequiredService<IMeterFactory>();
+        using var writeFailures = new MetricCollector<long>(meters, StationMetrics.MeterName, StationMetrics.ArchiveWriteFailuresName);
+        using var archiveBacklog = new MetricCollector<long>(meters, StationMetrics.MeterName, StationMetrics.ArchiveBacklogName);
 
         var ids = Enumerable.Range(0, 12).Select(i => $"s3-out-{i:D2}").ToList();
         var start = StationTimeOrigin();
@@ -121,10 +124,10 @@ public sealed class S3ArchiveEndToEndTests(ITestOutputHelper output) : IAsyncLif
         await _s3rver.DisposeAsync();
 
         // Flushes now fail: wait until the silo reports it, then keep the outage (and the publishing) going a while.
-        var failures = await Eventually.GetAsync(() => Task.FromResult(stationMetrics[StationMetrics.ArchiveWriteFailuresName]), n => n > 0, TimeSpan.FromMinutes(1));
+        var failures = await Eventually.GetAsync(() => Task.FromResult(writeFailures.GetMeasurementSnapshot().EvaluateAsCounter()), n => n > 0, TimeSpan.FromMinutes(1));
         Assert.True(failures > 0, "no archive write failure was reported while S3 was down");
         await Task.Delay(TimeSpan.FromSeconds(3));
-        var backlog = stationMetrics[StationMetrics.ArchiveBacklogName];
+        var backlog = archiveBacklog.GetMeasurementSnapshot().EvaluateAsCounter();
         Assert.True(backlog > 0, "the silo reports no unarchived bytes while S3 is down");
         Assert.False(publisher.IsCompleted, "the publisher ran out before the outage was over; raise its message bound");
 
@@ -140,10 +143,10 @@ public sealed class S3ArchiveEndToEndTests(ITestOutputHelper output) : IAsyncLif
         await silo.StopAsync();
 
         var archived = await ReadCompleteArchiveAsync(sent.Count);
-        output.WriteLine($"published {sent.Count}, archived {archived.Count} in {archived.Select(l => l.Key).Distinct().Count()} objects, {stationMetrics[StationMetrics.ArchiveWriteFailuresName]} failed writes, {backlog} bytes held during the outage, bridge saw {bridge.Received} deliveries");
+        output.WriteLine($"published {sent.Count}, archived {archived.Count} in {archived.Select(l => l.Key).Distinct().Count()} objects, {writeFailures.GetMeasurementSnapshot().EvaluateAsCounter()} failed writes, {backlog} bytes held during the outage, bridge saw {bridge.Received} deliveries");
         AssertExactlyOnceAsSent(sent, archived);
         Assert.True(archived.Select(l => l.Key).Distinct().Count() >= sent.Count / 5, "batches of at most five messages each");
-        Assert.Equal(0, stationMetrics[StationMetrics.ArchiveBacklogName]);
+        Assert.Equal(0, archiveBacklog.GetMeasurementSnapshot().EvaluateAsCounter());
     }
 
     [Fact]

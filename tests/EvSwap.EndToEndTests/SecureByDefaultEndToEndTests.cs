@@ -1,7 +1,7 @@
-using EvSwap.Testing;
 using System.Net;
 using System.Net.Http.Headers;
 using EvSwap.Api;
+using EvSwap.Testing;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Diagnostics.HealthChecks;

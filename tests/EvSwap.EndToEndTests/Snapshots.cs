@@ -1,6 +1,6 @@
-using EvSwap.Testing;
 using System.Text.Json;
 using EvSwap.Contracts;
+using EvSwap.Testing;
 
 namespace EvSwap.EndToEndTests;
 

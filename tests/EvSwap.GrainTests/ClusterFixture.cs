@@ -1,8 +1,8 @@
-using EvSwap.Testing;
 using System.Text.Json;
 using EvSwap.Archive;
 using EvSwap.Contracts;
 using EvSwap.Grains;
+using EvSwap.Testing;
 using Microsoft.Extensions.DependencyInjection;
 using Orleans.TestingHost;
 

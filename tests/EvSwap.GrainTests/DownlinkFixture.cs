@@ -1,9 +1,9 @@
-using EvSwap.Testing;
 using System.Collections.Concurrent;
 using System.Text.Json;
 using EvSwap.Archive;
 using EvSwap.Contracts;
 using EvSwap.Grains;
+using EvSwap.Testing;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Time.Testing;
 using Orleans.TestingHost;

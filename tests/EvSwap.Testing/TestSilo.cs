@@ -1,11 +1,11 @@
-using Orleans;
 using System.Net.Http.Json;
 using System.Text.Json;
 using EvSwap.Bridge;
-using Microsoft.AspNetCore.Builder;
-using Microsoft.Extensions.DependencyInjection;
 using MQTTnet;
 using MQTTnet.Protocol;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.Extensions.DependencyInjection;
+using Orleans;
 
 namespace EvSwap.Testing;
 
