@@ -27,7 +27,8 @@ public static class ApiServiceCollectionExtensions
         services.AddSingleton<FleetReader>();
         services.AddSingleton<AlarmReader>();
         services.AddSingleton<BatteryReader>();
-        services.AddOptions<Contracts.BatteryIndexOptions>().Bind(configuration.GetSection(Contracts.BatteryIndexOptions.Section)).ValidateDataAnnotations().ValidateOnStart();
+        // Checked where the batteries are registered (AddBatteries); the API only reads where the index shards are.
+        services.AddOptions<Contracts.BatteryIndexOptions>().Bind(configuration.GetSection(Contracts.BatteryIndexOptions.Section));
         services.AddSingleton<TelemetryHistory>();
         services.AddSingleton<EvSwap.Archive.SeriesReader>();
         services.AddHealthChecks();

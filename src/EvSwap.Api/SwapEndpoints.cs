@@ -126,15 +126,3 @@ public static class SwapEndpoints
         MediaTypeHeaderValue.TryParseList(request.Headers.Accept, out var accepted)
         && accepted.Any(a => a.MediaType.Equals("text/csv", StringComparison.OrdinalIgnoreCase));
 }
-
-public sealed record SwapListResponse(IReadOnlyList<SwapRecord> Items, string? NextCursor);
-
-/// <param name="EnergyUnknown">Swaps of the day whose energy is unknown (a state of charge was not reported) and not in <paramref name="EnergyKwh"/>.</param>
-public sealed record DailySwaps(DateOnly Day, int Swaps, double EnergyKwh, int EnergyUnknown);
-
-public sealed record DailySwapsResponse(string StationId, DateTimeOffset From, DateTimeOffset To, IReadOnlyList<DailySwaps> Days);
-
-[System.Text.Json.Serialization.JsonSourceGenerationOptions(System.Text.Json.JsonSerializerDefaults.Web, DefaultIgnoreCondition = System.Text.Json.Serialization.JsonIgnoreCondition.WhenWritingNull)]
-[System.Text.Json.Serialization.JsonSerializable(typeof(SwapListResponse))]
-[System.Text.Json.Serialization.JsonSerializable(typeof(DailySwapsResponse))]
-public sealed partial class SwapJsonContext : System.Text.Json.Serialization.JsonSerializerContext;

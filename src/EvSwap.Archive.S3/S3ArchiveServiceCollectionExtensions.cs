@@ -1,3 +1,4 @@
+using EvSwap.Hosting;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
@@ -7,10 +8,11 @@ namespace EvSwap.Archive.S3;
 
 public static class S3ArchiveServiceCollectionExtensions
 {
-    /// <summary>The S3 archive store from the <c>S3</c> configuration section, validated at startup.</summary>
-    public static IServiceCollection AddS3ArchiveStore(this IServiceCollection services, IConfiguration configuration)
+    /// <summary><c>Archive:Provider=S3</c>: the archive in the bucket of the <c>S3</c> section.</summary>
+    public static IServiceCollection AddS3Archive(this IServiceCollection services, IConfiguration configuration)
     {
-        services.AddOptions<S3Options>().Bind(configuration.GetSection(S3Options.Section)).ValidateDataAnnotations().ValidateOnStart();
+        services.AddTelemetryArchive(configuration);
+        services.AddCheckedOptions<S3Options>(configuration, S3Options.Section);
         services.AddSingleton<S3ArchiveStore>();
         services.AddSingleton<IArchiveStore>(sp => sp.GetRequiredService<S3ArchiveStore>());
         services.AddHostedService<BucketInitializer>();

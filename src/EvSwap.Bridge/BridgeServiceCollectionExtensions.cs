@@ -1,5 +1,6 @@
 using EvSwap.Archive;
 using EvSwap.Contracts;
+using EvSwap.Hosting;
 using EvSwap.IngestLog;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
@@ -16,7 +17,7 @@ public static class BridgeServiceCollectionExtensions
     /// </summary>
     public static IServiceCollection AddTelemetryBridge(this IServiceCollection services, IConfiguration configuration, string identity)
     {
-        services.AddOptions<MqttOptions>().Bind(configuration.GetSection(MqttOptions.Section)).ValidateDataAnnotations().ValidateOnStart();
+        var mqtt = services.AddCheckedOptions<MqttOptions>(configuration, MqttOptions.Section);
         services.AddSingleton(BridgeIdentity.From(identity));
         services.TryAddSingleton(sp => UnarchivedBudget.For(sp.GetRequiredService<IOptions<ArchiveOptions>>().Value));
         services.AddSingleton<BridgeMetrics>();
@@ -35,8 +36,7 @@ public static class BridgeServiceCollectionExtensions
         services.TryAddSingleton<IClientIdLeaseStore, InMemoryClientIdLeaseStore>();
         services.TryAddSingleton(TimeProvider.System);
 
-        var mode = configuration.GetSection(MqttOptions.Section).Get<MqttOptions>()?.Mode ?? MqttMode.Embedded;
-        if (mode == MqttMode.Embedded)
+        if (mqtt.Mode == MqttMode.Embedded)
         {
             services.AddSingleton<EmbeddedHandOff>();
             services.AddSingleton<EmbeddedBroker>();

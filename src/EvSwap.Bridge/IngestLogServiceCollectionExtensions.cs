@@ -1,3 +1,4 @@
+using EvSwap.Hosting;
 using EvSwap.IngestLog;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
@@ -20,7 +21,7 @@ public static class IngestLogServiceCollectionExtensions
         services.AddSingleton(sp => new IngestLogName(sp.GetRequiredService<IngestLogIdentity>().Own));
         services.AddSingleton<ClusterArchiveHorizon>();
         services.AddSingleton<IngestLogReplay>();
-        services.AddOptions<IngestLogOptions>().Bind(configuration.GetSection(IngestLogOptions.Section)).ValidateDataAnnotations().ValidateOnStart();
+        services.AddCheckedOptions<IngestLogOptions>(configuration, IngestLogOptions.Section);
         services.TryAddSingleton(TimeProvider.System);
         services.AddSingleton<IngestLogMetrics>();
         // TryAdd: a backend in a project of its own (AddS3IngestLog) registered first is kept.

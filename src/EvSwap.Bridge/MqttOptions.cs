@@ -2,37 +2,6 @@ using System.ComponentModel.DataAnnotations;
 
 namespace EvSwap.Bridge;
 
-public enum MqttMode
-{
-    /// <summary>An MQTTnet server inside the silo process: the local profile, nothing to install.</summary>
-    Embedded,
-
-    /// <summary>A broker elsewhere: AWS IoT Core, or mosquitto in tests and compose.</summary>
-    External,
-}
-
-public sealed class MqttTlsOptions
-{
-    /// <summary>PEM file of the CA that signed the broker's certificate (the Amazon root CA for IoT Core).</summary>
-    public string? CaFile { get; set; }
-
-    public string? CertFile { get; set; }
-    public string? KeyFile { get; set; }
-
-    /// <summary>PEM text instead of files, as ECS injects secrets into environment variables.</summary>
-    public string? CaPem { get; set; }
-
-    public string? CertPem { get; set; }
-    public string? KeyPem { get; set; }
-
-    /// <summary><c>x-amzn-mqtt-ca</c> for IoT Core on port 443.</summary>
-    public string? Alpn { get; set; }
-
-    public bool Enabled => HasAny(CaFile, CertFile, KeyFile, CaPem, CertPem, KeyPem, Alpn);
-
-    private static bool HasAny(params string?[] values) => values.Any(v => !string.IsNullOrWhiteSpace(v));
-}
-
 public sealed class MqttOptions : IValidatableObject
 {
     public const string Section = "Mqtt";

@@ -1,4 +1,5 @@
 using EvSwap.Archive;
+using EvSwap.Hosting;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Authentication.Cookies;
 using Microsoft.AspNetCore.Authentication.OpenIdConnect;
@@ -24,12 +25,9 @@ public static class ConsoleHostingExtensions
     public static WebApplicationBuilder AddEvSwapConsole(this WebApplicationBuilder builder)
     {
         var services = builder.Services;
-        var section = builder.Configuration.GetSection(ConsoleOptions.Section);
         var requireSignIn = string.Equals(builder.Configuration["Auth:Mode"], "Jwt", StringComparison.OrdinalIgnoreCase);
         var hasAuthority = !string.IsNullOrWhiteSpace(builder.Configuration["Auth:Authority"]);
-        services.AddOptions<ConsoleOptions>().Bind(section).Configure(o => (o.RequireSignIn, o.HasAuthority) = (requireSignIn, hasAuthority)).ValidateDataAnnotations().ValidateOnStart();
-        var options = section.Get<ConsoleOptions>() ?? new ConsoleOptions();
-        options.RequireSignIn = requireSignIn;
+        var options = services.AddCheckedOptions<ConsoleOptions>(builder.Configuration, ConsoleOptions.Section, o => (o.RequireSignIn, o.HasAuthority) = (requireSignIn, hasAuthority));
         if (!options.Enabled)
         {
             return builder;

@@ -1,3 +1,4 @@
+using EvSwap.Hosting;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
@@ -10,7 +11,7 @@ public static class LedgerServiceCollectionExtensions
     /// <summary>The ledger from the <c>Ledger</c> section. With <c>Ledger:Provider=DynamoDB</c> the host registers the store too (EvSwap.Ledger.DynamoDB).</summary>
     public static IServiceCollection AddSwapLedger(this IServiceCollection services, IConfiguration configuration)
     {
-        services.AddOptions<LedgerOptions>().Bind(configuration.GetSection(LedgerOptions.Section)).ValidateDataAnnotations().ValidateOnStart();
+        services.AddCheckedOptions<LedgerOptions>(configuration, LedgerOptions.Section);
         return services.AddSwapLedgerCore();
     }
 

@@ -1,3 +1,5 @@
+using EvSwap.Hosting;
+using Microsoft.Extensions.Options;
 using Orleans.Dashboard;
 
 namespace EvSwap.Silo;
@@ -10,9 +12,7 @@ public static class DashboardExtensions
 {
     public static WebApplicationBuilder AddEvSwapDashboard(this WebApplicationBuilder builder)
     {
-        var validation = new StartupValidation(builder.Configuration);
-        var options = validation.Bind<EvSwapDashboardOptions>(EvSwapDashboardOptions.Section);
-        validation.ThrowIfInvalid();
+        var options = builder.Services.AddCheckedOptions<EvSwapDashboardOptions>(builder.Configuration, EvSwapDashboardOptions.Section);
         if (options.Enabled)
         {
             var section = builder.Configuration.GetSection(EvSwapDashboardOptions.Section);
@@ -24,7 +24,7 @@ public static class DashboardExtensions
 
     public static WebApplication MapEvSwapDashboard(this WebApplication app)
     {
-        var options = app.Configuration.GetSection(EvSwapDashboardOptions.Section).Get<EvSwapDashboardOptions>() ?? new();
+        var options = app.Services.GetRequiredService<IOptions<EvSwapDashboardOptions>>().Value;
         if (options.Enabled)
         {
             app.MapOrleansDashboard(options.Path).ExcludeFromDescription();

@@ -1,5 +1,6 @@
 using EvSwap.Bridge;
 using EvSwap.Grains;
+using EvSwap.Hosting;
 using OpenTelemetry.Metrics;
 using OpenTelemetry.Resources;
 using OpenTelemetry.Trace;
@@ -20,11 +21,9 @@ public static class TelemetryExtensions
     public static WebApplicationBuilder AddEvSwapTelemetry(this WebApplicationBuilder builder)
     {
         var config = builder.Configuration;
-        var validation = new StartupValidation(config);
-        var options = validation.Bind<TelemetryOptions>(TelemetryOptions.Section);
-        validation.ThrowIfInvalid();
+        var options = builder.Services.AddCheckedOptions<TelemetryOptions>(config, TelemetryOptions.Section);
 
-        // Validated by AddEvSwapDashboard; a path without its leading '/' would throw here first.
+        // Checked by AddEvSwapDashboard; a path without its leading '/' would throw here first.
         var dashboardPath = (config.GetSection(EvSwapDashboardOptions.Section).Get<EvSwapDashboardOptions>() ?? new()).Path;
         var dashboard = dashboardPath is ['/', _, ..] ? new PathString(dashboardPath) : PathString.Empty;
         var otlp = !string.IsNullOrWhiteSpace(config[OtlpEndpointKey]);

@@ -5,9 +5,9 @@ using Amazon.S3.Model;
 using EvSwap.Bridge;
 using EvSwap.Simulator;
 using EvSwap.Testing;
+using MQTTnet.Server;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
-using MQTTnet.Server;
 
 namespace EvSwap.Benchmarks;
 
@@ -53,7 +53,7 @@ public sealed class Benchmark(BenchOptions options, Report report)
         foreach (var scenario in AllScenarios.Where(options.Scenarios.Contains))
         {
             var clock = Stopwatch.StartNew();
-            Console.WriteLine($"== {scenario} ({DateTime.Now:HH:mm:ss})");
+            System.Console.WriteLine($"== {scenario} ({DateTime.Now:HH:mm:ss})");
             await (scenario switch
             {
                 "ceiling" => CeilingAsync(cancellationToken),
@@ -66,7 +66,7 @@ public sealed class Benchmark(BenchOptions options, Report report)
                 "scale" => new ScaleScenario(options, report, _http).RunAsync(cancellationToken),
                 _ => BridgeAsync(cancellationToken),
             });
-            Console.WriteLine($"   {scenario} took {clock.Elapsed.TotalSeconds:N0} s");
+            System.Console.WriteLine($"   {scenario} took {clock.Elapsed.TotalSeconds:N0} s");
         }
     }
 
@@ -174,7 +174,7 @@ public sealed class Benchmark(BenchOptions options, Report report)
             // the end no more than half a second of messages was still queued (a silo falling behind builds a backlog).
             var sustained = run.Errors == 0 && run.Acknowledged == run.Published && run.MessagesPerSecond >= 0.95 * rate
                 && backlog <= rate / 2 && drained && lost == 0 && m2.Duplicates == m1.Duplicates && m2.Rejected == m1.Rejected;
-            Console.WriteLine($"   step {rate:N0} msg/s: published {run.Published:N0} at {run.MessagesPerSecond:N0} msg/s, silo applied {processed:N0} msg/s, backlog at end {backlog:N0}, lost {lost}, silo {siloCores:N2} cores / {s2.RssBytes / 1048576.0:N0} MiB, simulator {simCores:N2} cores -> {(sustained ? "sustained" : "NOT sustained")}");
+            System.Console.WriteLine($"   step {rate:N0} msg/s: published {run.Published:N0} at {run.MessagesPerSecond:N0} msg/s, silo applied {processed:N0} msg/s, backlog at end {backlog:N0}, lost {lost}, silo {siloCores:N2} cores / {s2.RssBytes / 1048576.0:N0} MiB, simulator {simCores:N2} cores -> {(sustained ? "sustained" : "NOT sustained")}");
             steps.Add(new { rate, run.Published, achieved = run.MessagesPerSecond, processed, backlog, lost, siloCores, siloRssMiB = s2.RssBytes / 1048576.0, simulatorCores = simCores, sustained });
             if (!sustained)
             {
@@ -220,7 +220,7 @@ public sealed class Benchmark(BenchOptions options, Report report)
                 VerifyUrl = silo.ApiUrl,
             }, output, ct);
             var lines = output.ToString().Split('\n').Where(l => l.StartsWith("Done", StringComparison.Ordinal) || l.Contains("verify", StringComparison.Ordinal) || l.StartsWith("  -", StringComparison.Ordinal)).Take(12).ToList();
-            lines.ForEach(l => Console.WriteLine("   " + l.TrimEnd()));
+            lines.ForEach(l => System.Console.WriteLine("   " + l.TrimEnd()));
             report.Detail("verify", lines);
             report.Add(new Row("2d", $"Simulator --verify at {best:N0} msg/s ({options.Stations:N0} stations)", code == 0 ? 1 : 0, "", code == 0 ? "verify OK: zero loss" : "verify FAILED", code == 0));
         }
@@ -467,7 +467,7 @@ public sealed class Benchmark(BenchOptions options, Report report)
         var summary = await runner.RunAsync(ct);
         if (summary.Errors > 0)
         {
-            Console.WriteLine($"   simulator: {summary.Errors} publish errors");
+            System.Console.WriteLine($"   simulator: {summary.Errors} publish errors");
         }
 
         return summary;

@@ -18,7 +18,7 @@ public sealed class Report
     public void Add(Row row)
     {
         _rows.Add(row);
-        Console.WriteLine($"  => {row.Figure}: {Format(row.Value, row.Unit)}{(row.Comparison is null ? "" : $" ({row.Comparison})")}{(row.Met is { } m ? m ? " MET" : " MISSED" : "")}");
+        System.Console.WriteLine($"  => {row.Figure}: {Format(row.Value, row.Unit)}{(row.Comparison is null ? "" : $" ({row.Comparison})")}{(row.Met is { } m ? m ? " MET" : " MISSED" : "")}");
     }
 
     public void Detail(string key, object? value) => _details[key] = value;

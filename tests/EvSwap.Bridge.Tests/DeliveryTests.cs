@@ -25,7 +25,7 @@ public sealed class DeliveryTests : IAsyncLifetime
         Directory.Delete(_dir, recursive: true);
     }
 
-    private Task<BridgeSilo> StartSiloAsync(params string[] extraArgs) => BridgeSilo.StartAsync(_broker, ArchivePath, ["--Archive:MaxBatchMessages=10", .. extraArgs]);
+    private Task<TestSilo> StartSiloAsync(params string[] extraArgs) => TestSilo.StartExternalAsync(_broker, ArchivePath, ["--Archive:MaxBatchMessages=10", .. extraArgs]);
 
     [Fact]
     public async Task Messages_published_twice_and_out_of_order_are_applied_and_archived_at_most_once_and_the_latest_wins()
@@ -78,7 +78,7 @@ public sealed class DeliveryTests : IAsyncLifetime
     {
         // The bridge reaches the broker through a proxy that fails like a network; stations publish directly.
         await using var network = new TcpProxy(_broker.Port);
-        await using var silo = await BridgeSilo.StartAsync(network.Port, ArchivePath, "--Archive:MaxBatchMessages=10");
+        await using var silo = await TestSilo.StartExternalAsync(network.Port, ArchivePath, "--Archive:MaxBatchMessages=10");
         using var publisher = await Stations.ConnectAsync(_broker.Port, "cut-publisher");
         const int stations = 10;
         const int perStation = 30;

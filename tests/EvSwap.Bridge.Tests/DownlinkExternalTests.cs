@@ -26,7 +26,7 @@ public sealed class DownlinkExternalTests : IAsyncLifetime
     [Fact]
     public async Task Commands_and_reservations_go_down_through_the_bridge_and_results_come_back_through_the_shared_subscription()
     {
-        await using var silo = await BridgeSilo.StartAsync(_broker, Path.Combine(_dir, "archive"), "--Mqtt:Connections=2");
+        await using var silo = await TestSilo.StartExternalAsync(_broker, Path.Combine(_dir, "archive"), "--Mqtt:Connections=2");
         var id = NewStation();
         await using var station = await TestStation.ConnectAsync(_broker.Port, id);
         await station.PublishTelemetryAsync(Stations.Snapshot(id, 1));
@@ -54,7 +54,7 @@ public sealed class DownlinkExternalTests : IAsyncLifetime
     [Fact]
     public async Task A_station_offline_on_mosquitto_gets_the_command_from_its_persistent_session()
     {
-        await using var silo = await BridgeSilo.StartAsync(_broker, Path.Combine(_dir, "archive"));
+        await using var silo = await TestSilo.StartExternalAsync(_broker, Path.Combine(_dir, "archive"));
         var id = NewStation();
         await using var station = await TestStation.ConnectAsync(_broker.Port, id);
         await station.PublishTelemetryAsync(Stations.Snapshot(id, 1));

@@ -1,7 +1,7 @@
 using EvSwap.Archive;
 using EvSwap.Testing;
-using Microsoft.Extensions.DependencyInjection;
 using MQTTnet;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace EvSwap.Bridge.Tests;
 
@@ -23,7 +23,7 @@ public sealed class IngestBudgetBridgeTests : IAsyncLifetime
     public async Task Past_the_silo_budget_the_bridge_holds_messages_unacknowledged_and_applies_each_once_when_the_archive_returns()
     {
         var store = new OutageArchiveStore(Path.Combine(_dir, "archive"));
-        await using var silo = await BridgeSilo.StartAsync(_broker.Port, Path.Combine(_dir, "unused"),
+        await using var silo = await TestSilo.StartExternalAsync(_broker.Port, Path.Combine(_dir, "unused"),
             b => b.Services.AddSingleton<IArchiveStore>(store),
             "--Archive:MaxUnarchivedBytesPerSilo=20000", "--Archive:MaxBatchMessages=5", "--Archive:MaxBatchBytes=4096",
             "--Station:MaintenanceInterval=00:00:01");

@@ -31,7 +31,7 @@ public sealed class PacketSizeTests : IAsyncLifetime
     [Fact]
     public async Task A_publish_larger_than_the_maximum_packet_size_is_never_sent_to_the_bridge_and_the_next_message_flows()
     {
-        await using var silo = await BridgeSilo.StartAsync(_broker, Path.Combine(_dir, "archive"));
+        await using var silo = await TestSilo.StartExternalAsync(_broker, Path.Combine(_dir, "archive"));
         using var publisher = await Stations.ConnectAsync(_broker.Port, "packet-publisher");
         var oversized = Encoding.UTF8.GetBytes(Encoding.UTF8.GetString(Stations.Snapshot("packet-00", 1)) + new string(' ', 512 * 1024));
 

@@ -78,7 +78,7 @@ public sealed class SharedSubscriptionClusterTests : IAsyncLifetime
         }
     }
 
-    private async Task AssertEveryMessageAppliedOnceAsync(BridgeSilo api)
+    private async Task AssertEveryMessageAppliedOnceAsync(TestSilo api)
     {
         for (var i = 0; i < StationCount; i++)
         {
@@ -99,8 +99,8 @@ public sealed class SharedSubscriptionClusterTests : IAsyncLifetime
     [Fact]
     public async Task Two_silos_with_two_connections_each_share_the_stream_and_apply_every_message_exactly_once()
     {
-        await using var a = await BridgeSilo.StartAsync(_broker, ArchivePath, _siloArgs);
-        await using var b = await BridgeSilo.StartAsync(_broker, ArchivePath, _siloArgs);
+        await using var a = await TestSilo.StartExternalAsync(_broker, ArchivePath, _siloArgs);
+        await using var b = await TestSilo.StartExternalAsync(_broker, ArchivePath, _siloArgs);
         var hosts = await Eventually.GetAsync(() => a.Grains.GetGrain<IManagementGrain>(0).GetHosts(onlyActive: true), h => h.Count == 2);
         Assert.Equal(2, hosts.Count);
         Assert.Equal(2, a.Bridge.ConnectedCount);
@@ -141,8 +141,8 @@ public sealed class SharedSubscriptionClusterTests : IAsyncLifetime
     [Fact]
     public async Task A_silo_that_stops_mid_stream_drains_and_the_other_silo_takes_over_without_losing_a_message()
     {
-        await using var a = await BridgeSilo.StartAsync(_broker, ArchivePath, _siloArgs);
-        await using var b = await BridgeSilo.StartAsync(_broker, ArchivePath, _siloArgs);
+        await using var a = await TestSilo.StartExternalAsync(_broker, ArchivePath, _siloArgs);
+        await using var b = await TestSilo.StartExternalAsync(_broker, ArchivePath, _siloArgs);
         await Eventually.GetAsync(() => a.Grains.GetGrain<IManagementGrain>(0).GetHosts(onlyActive: true), h => h.Count == 2);
 
         using var publisher = await Stations.ConnectAsync(_broker.Port, "drain-publisher", _stationTls);

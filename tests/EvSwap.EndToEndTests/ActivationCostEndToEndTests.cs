@@ -6,6 +6,7 @@ using EvSwap.Archive.S3;
 using EvSwap.Contracts;
 using EvSwap.Testing;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Diagnostics.Metrics.Testing;
 using Xunit.Abstractions;
 
 namespace EvSwap.EndToEndTests;
@@ -51,7 +52,7 @@ public sealed class ActivationCostEndToEndTests(ITestOutputHelper output) : IAsy
             var now = DateTimeOffset.UtcNow - twoYears;
             for (var seq = 1; seq <= 12; seq++)
             {
-                await LocalSilo.PublishAsync(client, TelemetryTopic.For(id), Payload(id, seq, now.AddSeconds(seq - 12)));
+                await TestSilo.PublishAsync(client, TelemetryTopic.For(id), Payload(id, seq, now.AddSeconds(seq - 12)));
             }
 
             await Eventually.GetAsync(() => then.GetJsonAsync($"/stations/{id}"), v => v.GetProperty("seq").GetInt64() == 12);
@@ -105,7 +106,7 @@ public sealed class ActivationCostEndToEndTests(ITestOutputHelper output) : IAsy
         for (var s = 0; s < stations; s++)
         {
             var id = $"new-{s}";
-            await LocalSilo.PublishAsync(client, TelemetryTopic.For(id), Payload(id, 1, DateTimeOffset.UtcNow));
+            await TestSilo.PublishAsync(client, TelemetryTopic.For(id), Payload(id, 1, DateTimeOffset.UtcNow));
 
             // The first message registers the station with its index shard before it is acknowledged.
             await Eventually.GetAsync(async () => (await silo.Http.GetAsync($"/stations/{id}")).StatusCode, c => c == HttpStatusCode.OK);
@@ -120,7 +121,7 @@ public sealed class ActivationCostEndToEndTests(ITestOutputHelper output) : IAsy
         Assert.Equal(0, s3.Gets - before.Gets);
     }
 
-    private Task<LocalSilo> StartSiloAsync(TimeProvider clock) => LocalSilo.StartAsync(
+    private Task<TestSilo> StartSiloAsync(TimeProvider clock) => TestSilo.StartAsync(
         builder => builder.Services.AddSingleton(clock),
         "--GrainStorage:Provider=DynamoDB",
         $"--DynamoDB:ServiceUrl=http://127.0.0.1:{_dynalite.Port}",
@@ -134,11 +135,7 @@ public sealed class ActivationCostEndToEndTests(ITestOutputHelper output) : IAsy
         "--Archive:MaxBatchMessages=5");
 
     private static byte[] Payload(string stationId, long seq, DateTimeOffset ts) =>
-        JsonSerializer.SerializeToUtf8Bytes(new TelemetryMessage
-        {
-            Schema = TelemetryMessage.SchemaV1, StationId = stationId, Boot = 1, Seq = seq, Ts = ts,
-            Slots = [new SlotReading { Slot = 1, State = SlotStates.Ready, BatteryId = "b-1", SocPct = 99, TempC = 25 }],
-        }, TelemetryJsonContext.Default.TelemetryMessage);
+        TelemetryBuilder.For(stationId).Seq(seq).At(ts).Ambient(null, null).Ready(1, "b-1", socPct: 99, tempC: 25, sohPct: null, cycles: null).Json();
 
     /// <summary>The real clock moved by an offset: timers run as usual, only "now" is elsewhere.</summary>
     private sealed class ShiftedClock(TimeSpan offset) : TimeProvider
@@ -154,42 +151,18 @@ public sealed class ActivationCostEndToEndTests(ITestOutputHelper output) : IAsy
     }
 
     /// <summary>The providers' request counter for one grain-state table (the table tag keeps other tests' silos out).</summary>
-    private sealed class DynamoRequests : IDisposable
+    private sealed class DynamoRequests(string table) : IDisposable
     {
-        private readonly MeterListener _listener = new();
-        private readonly ConcurrentDictionary<string, long> _byOperation = new();
+        // The providers' meter is static (no host scope), so the table tag is what tells this test's requests apart.
+        private readonly MetricCollector<long> _requests = new(null, "EvSwap.Orleans.DynamoDB", "evswap.dynamodb.requests");
 
-        public DynamoRequests(string table)
+        public DynamoCounts Snapshot()
         {
-            _listener.InstrumentPublished = (instrument, listener) =>
-            {
-                if (instrument is { Name: "evswap.dynamodb.requests", Meter.Name: "EvSwap.Orleans.DynamoDB" })
-                {
-                    listener.EnableMeasurementEvents(instrument);
-                }
-            };
-            _listener.SetMeasurementEventCallback<long>((_, value, tags, _) =>
-            {
-                string? operation = null;
-                var ours = false;
-                foreach (var tag in tags)
-                {
-                    ours |= tag.Key == "table" && Equals(tag.Value, table);
-                    operation = tag.Key == "operation" ? tag.Value as string : operation;
-                }
-
-                if (ours && operation is not null)
-                {
-                    _byOperation.AddOrUpdate(operation, value, (_, total) => total + value);
-                }
-            });
-            _listener.Start();
+            var ours = _requests.GetMeasurementSnapshot().Where(m => m.Tags.TryGetValue("table", out var t) && Equals(t, table)).ToList();
+            long Sum(params string[] operations) => ours.Where(m => m.Tags.TryGetValue("operation", out var o) && operations.Contains(o as string)).Sum(m => m.Value);
+            return new(Sum("GetItem"), Sum("PutItem", "DeleteItem", "UpdateItem"));
         }
 
-        public DynamoCounts Snapshot() => new(
-            _byOperation.GetValueOrDefault("GetItem"),
-            _byOperation.GetValueOrDefault("PutItem") + _byOperation.GetValueOrDefault("DeleteItem") + _byOperation.GetValueOrDefault("UpdateItem"));
-
-        public void Dispose() => _listener.Dispose();
+        public void Dispose() => _requests.Dispose();
     }
 }

@@ -14,21 +14,16 @@ public sealed class AlarmEndToEndTests
 {
     private const string Secret = "e2e-webhook-secret-0123456789";
 
-    private static byte[] Snapshot(string station, long seq, double tempC) => JsonSerializer.SerializeToUtf8Bytes(new TelemetryMessage
-    {
-        Schema = TelemetryMessage.SchemaV1,
-        StationId = station,
-        Boot = 1,
-        Seq = seq,
-        Ts = DateTimeOffset.UtcNow,
-        Slots = [new SlotReading { Slot = 1, State = SlotStates.Ready, BatteryId = "bat-1", SocPct = 99, TempC = 30 }, new SlotReading { Slot = 2, State = SlotStates.Charging, BatteryId = "bat-2", SocPct = 40, TempC = tempC }],
-    }, TelemetryJsonContext.Default.TelemetryMessage);
+    private static byte[] Snapshot(string station, long seq, double tempC) => TelemetryBuilder.For(station).Seq(seq).Ambient(null, null)
+        .Ready(1, "bat-1", socPct: 99, tempC: 30, sohPct: null, cycles: null)
+        .Charging(2, "bat-2", socPct: 40, tempC: tempC, sohPct: null, cycles: null)
+        .Json();
 
     [Fact]
     public async Task An_alarm_raised_over_mqtt_is_worked_over_the_api_and_each_event_reaches_the_webhook_once_after_retries()
     {
         await using var receiver = await WebhookReceiver.StartAsync(Secret, failuresPerEvent: 2);
-        await using var silo = await LocalSilo.StartAsync(
+        await using var silo = await TestSilo.StartAsync(
             $"--Alarms:Webhooks:0:Url={receiver.Url}",
             $"--Alarms:Webhooks:0:Secret={Secret}",
             "--Alarms:Webhooks:0:MinSeverity=major",
@@ -40,13 +35,13 @@ public sealed class AlarmEndToEndTests
 
         for (var seq = 1; seq <= 3; seq++)
         {
-            await LocalSilo.PublishAsync(publisher, topic, Snapshot("al-01", seq, 63));
+            await TestSilo.PublishAsync(publisher, topic, Snapshot("al-01", seq, 63));
         }
 
         // IoT Core redelivers what was in flight after a reconnect: the same three messages again.
         for (var seq = 1; seq <= 3; seq++)
         {
-            await LocalSilo.PublishAsync(publisher, topic, Snapshot("al-01", seq, 63));
+            await TestSilo.PublishAsync(publisher, topic, Snapshot("al-01", seq, 63));
         }
 
         await Eventually.GetAsync(() => silo.GetJsonAsync("/stations/al-01"), s => s.GetProperty("counters").GetProperty("duplicates").GetInt64() == 3);
@@ -63,7 +58,7 @@ public sealed class AlarmEndToEndTests
         var commented = await PostAsync(silo, $"/alarms/{id}/comments", new { text = "fan replaced" });
         Assert.Equal(("tech-7", 3), (commented.GetProperty("assignee").GetString(), commented.GetProperty("comments").GetArrayLength()));
 
-        await LocalSilo.PublishAsync(publisher, topic, Snapshot("al-01", 4, 35));
+        await TestSilo.PublishAsync(publisher, topic, Snapshot("al-01", 4, 35));
         var cleared = await Eventually.GetAsync(() => silo.GetJsonAsync($"/alarms/{id}"), a => a.GetProperty("state").GetString() == AlarmStates.ClearedAcknowledged);
         Assert.Equal(AlarmStates.ClearedAcknowledged, cleared.GetProperty("state").GetString());
         Assert.Single((await silo.GetJsonAsync("/alarms?state=cleared-acknowledged&kind=over-temperature")).GetProperty("items").EnumerateArray());
@@ -95,7 +90,7 @@ public sealed class AlarmEndToEndTests
     public async Task A_webhook_that_keeps_failing_is_kept_as_a_failed_delivery_visible_in_the_api()
     {
         await using var receiver = await WebhookReceiver.StartAsync(Secret, failuresPerEvent: int.MaxValue);
-        await using var silo = await LocalSilo.StartAsync(
+        await using var silo = await TestSilo.StartAsync(
             $"--Alarms:Webhooks:0:Url={receiver.Url}",
             $"--Alarms:Webhooks:0:Secret={Secret}",
             "--Alarms:DeliveryInterval=00:00:00.2",
@@ -105,7 +100,7 @@ public sealed class AlarmEndToEndTests
         var publisher = await silo.ConnectPublisherAsync("alarm-e2e-fail");
         for (var seq = 1; seq <= 3; seq++)
         {
-            await LocalSilo.PublishAsync(publisher, TelemetryTopic.For("al-02"), Snapshot("al-02", seq, 70));
+            await TestSilo.PublishAsync(publisher, TelemetryTopic.For("al-02"), Snapshot("al-02", seq, 70));
         }
 
         var deliveries = await Eventually.GetAsync(() => silo.GetJsonAsync("/alarms/deliveries"),
@@ -129,19 +124,19 @@ public sealed class AlarmEndToEndTests
         const string id = "al-03.over-temperature.2.b1s3";
         try
         {
-            await using (var first = await LocalSilo.StartAsync(args))
+            await using (var first = await TestSilo.StartAsync(args))
             {
                 var publisher = await first.ConnectPublisherAsync("alarm-e2e-restart");
                 for (var seq = 1; seq <= 3; seq++)
                 {
-                    await LocalSilo.PublishAsync(publisher, TelemetryTopic.For("al-03"), Snapshot("al-03", seq, 66));
+                    await TestSilo.PublishAsync(publisher, TelemetryTopic.For("al-03"), Snapshot("al-03", seq, 66));
                 }
 
                 await Eventually.GetAsync(() => first.Http.GetAsync($"/alarms/{id}"), r => r.IsSuccessStatusCode);
                 await PostAsync(first, $"/alarms/{id}/ack", new { comment = "before the restart" });
             }
 
-            await using var second = await LocalSilo.StartAsync(args);
+            await using var second = await TestSilo.StartAsync(args);
             var alarm = await second.GetJsonAsync($"/alarms/{id}");
             Assert.Equal((AlarmStates.ActiveAcknowledged, "local-operator", "before the restart"),
                 (alarm.GetProperty("state").GetString(), alarm.GetProperty("acknowledgedBy").GetString(), alarm.GetProperty("comments")[0].GetProperty("text").GetString()));
@@ -159,11 +154,11 @@ public sealed class AlarmEndToEndTests
     public async Task With_tokens_readers_list_alarms_only_operators_acknowledge_and_the_token_names_who_did()
     {
         using var issuer = new LocalJwtIssuer();
-        await using var silo = await LocalSilo.StartAsync(issuer.SiloArgs);
+        await using var silo = await TestSilo.StartAsync(issuer.SiloArgs);
         var publisher = await silo.ConnectPublisherAsync("alarm-e2e-jwt");
         for (var seq = 1; seq <= 3; seq++)
         {
-            await LocalSilo.PublishAsync(publisher, TelemetryTopic.For("al-04"), Snapshot("al-04", seq, 64));
+            await TestSilo.PublishAsync(publisher, TelemetryTopic.For("al-04"), Snapshot("al-04", seq, 64));
         }
 
         const string id = "al-04.over-temperature.2.b1s3";
@@ -177,7 +172,7 @@ public sealed class AlarmEndToEndTests
         Assert.Equal((AlarmStates.ActiveAcknowledged, "user-1"), (alarm.GetProperty("state").GetString(), alarm.GetProperty("acknowledgedBy").GetString()));
     }
 
-    private static async Task<HttpResponseMessage> SendAsync(LocalSilo silo, HttpMethod method, string path, string? token)
+    private static async Task<HttpResponseMessage> SendAsync(TestSilo silo, HttpMethod method, string path, string? token)
     {
         using var request = new HttpRequestMessage(method, path);
         if (token is not null)
@@ -196,7 +191,7 @@ public sealed class AlarmEndToEndTests
     [Fact]
     public async Task Bad_alarm_requests_get_problem_details()
     {
-        await using var silo = await LocalSilo.StartAsync();
+        await using var silo = await TestSilo.StartAsync();
 
         foreach (var (path, parameter) in new[] { ("/alarms?state=sleepy", "state"), ("/alarms?kind=fire", "kind"), ("/alarms?severity=loud", "severity"), ("/alarms?limit=0", "limit"), ("/alarms?from=yesterday", "from"), ("/alarms?cursor=%21%21", "cursor"), ("/alarms?station=a.b", "station") })
         {
@@ -213,7 +208,7 @@ public sealed class AlarmEndToEndTests
         Assert.Equal("application/problem+json", empty.Content.Headers.ContentType?.MediaType);
     }
 
-    private static async Task<JsonElement> PostAsync(LocalSilo silo, string path, object body)
+    private static async Task<JsonElement> PostAsync(TestSilo silo, string path, object body)
     {
         var response = await silo.Http.PostAsJsonAsync(path, body);
         response.EnsureSuccessStatusCode();

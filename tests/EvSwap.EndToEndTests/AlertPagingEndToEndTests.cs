@@ -11,24 +11,15 @@ public sealed class AlertPagingEndToEndTests
     [Fact]
     public async Task Alerts_page_by_cursor_through_every_active_alert_exactly_once_in_station_kind_slot_order()
     {
-        await using var silo = await LocalSilo.StartAsync();
+        await using var silo = await TestSilo.StartAsync();
         using var client = await silo.ConnectPublisherAsync("alert-paging");
 
         // Seven stations with two faulted slots each: fourteen alerts, paged five at a time, so pages end mid-station.
         var ids = Enumerable.Range(0, 7).Select(i => $"alerting-{i}").ToList();
         foreach (var id in ids)
         {
-            var message = new TelemetryMessage
-            {
-                Schema = TelemetryMessage.SchemaV1, StationId = id, Boot = 1, Seq = 1, Ts = DateTimeOffset.UtcNow,
-                Slots =
-                [
-                    new SlotReading { Slot = 1, State = SlotStates.Fault },
-                    new SlotReading { Slot = 2, State = SlotStates.Ready, BatteryId = "b", SocPct = 99, TempC = 25 },
-                    new SlotReading { Slot = 3, State = SlotStates.Fault },
-                ],
-            };
-            await LocalSilo.PublishAsync(client, TelemetryTopic.For(id), JsonSerializer.SerializeToUtf8Bytes(message, TelemetryJsonContext.Default.TelemetryMessage));
+            var message = TelemetryBuilder.For(id).Ambient(null, null).Faulted(1).Ready(2, "b", socPct: 99, tempC: 25, sohPct: null, cycles: null).Faulted(3);
+            await TestSilo.PublishAsync(client, TelemetryTopic.For(id), message.Json());
         }
 
         await Eventually.GetAsync(() => silo.GetJsonAsync("/alerts?limit=1000"), a => a.GetProperty("count").GetInt32() == 14);
@@ -58,7 +49,7 @@ public sealed class AlertPagingEndToEndTests
     [InlineData("cursor=c3QtMQ")]
     public async Task Bad_paging_input_is_a_400_problem_naming_the_parameter(string query)
     {
-        await using var silo = await LocalSilo.StartAsync();
+        await using var silo = await TestSilo.StartAsync();
 
         var response = await silo.Http.GetAsync("/alerts?" + query);
 

@@ -2,6 +2,7 @@ using System.Net;
 using System.Net.Http.Headers;
 using System.Security.Cryptography;
 using System.Text.Json;
+using EvSwap.Testing;
 using Microsoft.IdentityModel.JsonWebTokens;
 using Microsoft.IdentityModel.Tokens;
 
@@ -21,7 +22,7 @@ public sealed class ApiSecurityEndToEndTests : IDisposable
         _otherKey.Dispose();
     }
 
-    private Task<LocalSilo> StartAsync(int permitsPerSecond = 1000, int burst = 1000) => LocalSilo.StartAsync(
+    private Task<TestSilo> StartAsync(int permitsPerSecond = 1000, int burst = 1000) => TestSilo.StartAsync(
         "--Auth:Mode=Jwt",
         $"--Auth:Issuer={Issuer}",
         $"--Auth:Audience={ClientId}, machine-client",
@@ -55,7 +56,7 @@ public sealed class ApiSecurityEndToEndTests : IDisposable
         });
     }
 
-    private static async Task<HttpResponseMessage> SendAsync(LocalSilo silo, HttpMethod method, string path, string? token)
+    private static async Task<HttpResponseMessage> SendAsync(TestSilo silo, HttpMethod method, string path, string? token)
     {
         using var request = new HttpRequestMessage(method, path);
         if (token is not null)

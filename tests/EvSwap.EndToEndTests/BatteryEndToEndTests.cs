@@ -5,6 +5,7 @@ using EvSwap.Contracts;
 using EvSwap.Grains;
 using EvSwap.Testing;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Diagnostics.Metrics.Testing;
 using Xunit.Abstractions;
 
 namespace EvSwap.EndToEndTests;
@@ -29,25 +30,25 @@ public class BatteryEndToEndTests(ITestOutputHelper output)
         var suffix = Guid.NewGuid().ToString("N")[..6];
         var (a, b, battery, other) = ($"e2e-bat-a-{suffix}", $"e2e-bat-b-{suffix}", $"bat-e2e-{suffix}", $"bat-e2e-o-{suffix}");
         var store = Path.Combine(Path.GetTempPath(), "evswap-e2e-batteries-" + suffix);
-        await using (var silo = await LocalSilo.StartAsync($"--Ledger:Batteries:Path={store}"))
+        await using (var silo = await TestSilo.StartAsync($"--Ledger:Batteries:Path={store}"))
         {
-            using var calls = new MeterTotals(silo.Services.GetRequiredService<IMeterFactory>(), BatteryMetrics.MeterName);
+            using var calls = new MetricCollector<long>(silo.Services.GetRequiredService<IMeterFactory>(), BatteryMetrics.MeterName, "evswap.battery.calls");
             using var client = await silo.ConnectPublisherAsync("e2e-batteries");
             var slotsA = Enumerable.Range(2, 7).Select(i => Held(i, $"bat-e2e-{suffix}-{i}")).Prepend(Held(1, battery)).ToList();
             const int quiet = 100;
             for (var seq = 1; seq <= quiet; seq++)
             {
-                await LocalSilo.PublishAsync(client, TelemetryTopic.For(a), Snapshot(a, seq, slotsA));
+                await TestSilo.PublishAsync(client, TelemetryTopic.For(a), Snapshot(a, seq, slotsA));
             }
 
             var swapOut = new StationEvent { Type = EventTypes.Swap, At = DateTimeOffset.UtcNow, SlotIn = 1, BatteryIn = other, SlotOut = 1, BatteryOut = battery };
-            await LocalSilo.PublishAsync(client, TelemetryTopic.For(a), Snapshot(a, quiet + 1, [Held(1, other), .. slotsA.Skip(1)], [swapOut]));
+            await TestSilo.PublishAsync(client, TelemetryTopic.For(a), Snapshot(a, quiet + 1, [Held(1, other), .. slotsA.Skip(1)], [swapOut]));
             var leaving = $"bat-e2e-b1-{suffix}";
-            await LocalSilo.PublishAsync(client, TelemetryTopic.For(b), Snapshot(b, 1, [Held(1, leaving), Empty(2)]));
+            await TestSilo.PublishAsync(client, TelemetryTopic.For(b), Snapshot(b, 1, [Held(1, leaving), Empty(2)]));
             var swapIn = new StationEvent { Type = EventTypes.Swap, At = DateTimeOffset.UtcNow, SlotIn = 2, BatteryIn = battery, SlotOut = 1, BatteryOut = leaving };
-            await LocalSilo.PublishAsync(client, TelemetryTopic.For(b), Snapshot(b, 2, [Empty(1), Held(2, battery, soh: 93.0)], [swapIn]));
+            await TestSilo.PublishAsync(client, TelemetryTopic.For(b), Snapshot(b, 2, [Empty(1), Held(2, battery, soh: 93.0)], [swapIn]));
             // A redelivery, as after a reconnect.
-            await LocalSilo.PublishAsync(client, TelemetryTopic.For(b), Snapshot(b, 2, [Empty(1), Held(2, battery, soh: 93.0)], [swapIn]));
+            await TestSilo.PublishAsync(client, TelemetryTopic.For(b), Snapshot(b, 2, [Empty(1), Held(2, battery, soh: 93.0)], [swapIn]));
 
             var view = await Eventually.GetAsync(() => silo.GetJsonAsync($"/batteries/{battery}"),
                 j => j.GetProperty("custody").GetProperty("stationId").GetString() == b);
@@ -56,7 +57,7 @@ public class BatteryEndToEndTests(ITestOutputHelper output)
 
             // 104 messages (100 unchanged snapshots of 8 batteries) cost one battery grain call per battery docked (8 at A,
             // 1 at B) and two per swap (2 swaps): none for a snapshot that changed nothing, none for the redelivery.
-            var batteryCalls = await Eventually.GetAsync(() => Task.FromResult(calls["evswap.battery.calls"]), c => c >= 13);
+            var batteryCalls = await Eventually.GetAsync(() => Task.FromResult(calls.GetMeasurementSnapshot().EvaluateAsCounter()), c => c >= 13);
             output.WriteLine($"messages {quiet + 4}, battery grain calls {batteryCalls}, messages per call {(quiet + 4.0) / batteryCalls:0.0}");
             Assert.Equal(13, batteryCalls);
 
@@ -91,7 +92,7 @@ public class BatteryEndToEndTests(ITestOutputHelper output)
         }
 
         // A new process with the same battery store knows the battery and where it is.
-        await using var restarted = await LocalSilo.StartAsync($"--Ledger:Batteries:Path={store}");
+        await using var restarted = await TestSilo.StartAsync($"--Ledger:Batteries:Path={store}");
         var again = await restarted.GetJsonAsync($"/batteries/{battery}");
         Assert.Equal((b, 3), (again.GetProperty("custody").GetProperty("stationId").GetString(), again.GetProperty("eventsApplied").GetInt32()));
         var listed = await restarted.GetJsonAsync($"/batteries?station={b}");

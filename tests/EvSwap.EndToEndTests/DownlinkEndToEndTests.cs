@@ -10,7 +10,7 @@ public class DownlinkEndToEndTests
 {
     private static string NewStation() => "dl-" + Guid.NewGuid().ToString("N")[..10];
 
-    private static async Task<TestStation> ReportingStationAsync(LocalSilo silo, string id)
+    private static async Task<TestStation> ReportingStationAsync(TestSilo silo, string id)
     {
         var station = await TestStation.ConnectAsync(silo.MqttPort, id);
         await station.PublishTelemetryAsync(Snapshots.Json(id, 1));
@@ -18,13 +18,13 @@ public class DownlinkEndToEndTests
         return station;
     }
 
-    private static Task<JsonElement> CommandStatusAsync(LocalSilo silo, string id, string commandId, string status) =>
+    private static Task<JsonElement> CommandStatusAsync(TestSilo silo, string id, string commandId, string status) =>
         Eventually.GetAsync(() => DownlinkApi.CommandAsync(silo.Http, id, commandId), c => c.GetProperty("status").GetString() == status);
 
     [Fact]
     public async Task A_command_posted_to_the_api_reaches_the_station_over_mqtt_and_its_results_show_in_the_api()
     {
-        await using var silo = await LocalSilo.StartAsync();
+        await using var silo = await TestSilo.StartAsync();
         var id = NewStation();
         await using var station = await ReportingStationAsync(silo, id);
 
@@ -52,7 +52,7 @@ public class DownlinkEndToEndTests
     [Fact]
     public async Task Bad_commands_are_refused_with_problem_details_naming_what_to_fix()
     {
-        await using var silo = await LocalSilo.StartAsync();
+        await using var silo = await TestSilo.StartAsync();
         var id = NewStation();
         await using var station = await ReportingStationAsync(silo, id);
 
@@ -74,7 +74,7 @@ public class DownlinkEndToEndTests
     [Fact]
     public async Task A_station_offline_when_the_command_is_sent_gets_it_from_its_session_when_it_reconnects()
     {
-        await using var silo = await LocalSilo.StartAsync();
+        await using var silo = await TestSilo.StartAsync();
         var id = NewStation();
         await using var station = await ReportingStationAsync(silo, id);
         await station.DisconnectAsync();
@@ -93,7 +93,7 @@ public class DownlinkEndToEndTests
     [Fact]
     public async Task A_reservation_is_confirmed_by_the_station_shown_reserved_and_fulfilled_by_the_swap_of_its_battery()
     {
-        await using var silo = await LocalSilo.StartAsync();
+        await using var silo = await TestSilo.StartAsync();
         var id = NewStation();
         await using var station = await ReportingStationAsync(silo, id);
 
@@ -115,12 +115,11 @@ public class DownlinkEndToEndTests
         Assert.Equal("reserved", view.GetProperty("slots")[0].GetProperty("state").GetString());
         Assert.Equal(0, view.GetProperty("availableCharged").GetInt32());
 
-        var swap = JsonSerializer.SerializeToUtf8Bytes(new TelemetryMessage
-        {
-            Schema = TelemetryMessage.SchemaV1, StationId = id, Boot = 1, Seq = 2, Ts = DateTimeOffset.UtcNow,
-            Slots = [new SlotReading { Slot = 1, State = SlotStates.Charging, BatteryId = "bat-9", SocPct = 12, TempC = 25 }, new SlotReading { Slot = 2, State = SlotStates.Empty }],
-            Events = [new StationEvent { Type = EventTypes.Swap, At = DateTimeOffset.UtcNow, SlotIn = 1, BatteryIn = "bat-9", SlotOut = 1, BatteryOut = "bat-1" }],
-        }, TelemetryJsonContext.Default.TelemetryMessage);
+        var swap = TelemetryBuilder.For(id).Seq(2).Ambient(null, null)
+            .Charging(1, "bat-9", socPct: 12, tempC: 25, sohPct: null, cycles: null)
+            .Empty(2)
+            .Swap(1, "bat-9", 1, "bat-1")
+            .Json();
         await station.PublishTelemetryAsync(swap);
 
         var fulfilled = await Eventually.GetAsync(() => DownlinkApi.ReservationAsync(silo.Http, id, reservationId), r => r.GetProperty("status").GetString() == "Fulfilled");
@@ -132,7 +131,7 @@ public class DownlinkEndToEndTests
     [Fact]
     public async Task A_cancelled_reservation_tells_the_station_to_let_the_battery_go()
     {
-        await using var silo = await LocalSilo.StartAsync();
+        await using var silo = await TestSilo.StartAsync();
         var id = NewStation();
         await using var station = await ReportingStationAsync(silo, id);
         var (_, body) = await DownlinkApi.ReserveAsync(silo.Http, id, new { riderId = "rider-1" });
@@ -150,7 +149,7 @@ public class DownlinkEndToEndTests
     [Fact]
     public async Task An_invalid_command_result_is_dead_lettered_with_its_reason()
     {
-        await using var silo = await LocalSilo.StartAsync("--Archive:MaxBatchAge=00:00:01");
+        await using var silo = await TestSilo.StartAsync("--Archive:MaxBatchAge=00:00:01");
         var id = NewStation();
         await using var station = await ReportingStationAsync(silo, id);
 
@@ -167,7 +166,7 @@ public class DownlinkEndToEndTests
     public async Task With_tokens_the_sender_and_the_rider_come_from_the_token_and_only_operators_send_commands()
     {
         using var issuer = new LocalJwtIssuer();
-        await using var silo = await LocalSilo.StartAsync(issuer.SiloArgs);
+        await using var silo = await TestSilo.StartAsync(issuer.SiloArgs);
         var id = NewStation();
         await using var station = await TestStation.ConnectAsync(silo.MqttPort, id);
         await station.PublishTelemetryAsync(Snapshots.Json(id, 1));
@@ -206,7 +205,7 @@ public class DownlinkEndToEndTests
         ];
         var id = NewStation();
         string commandId, reservationId;
-        await using (var first = await LocalSilo.StartAsync(args))
+        await using (var first = await TestSilo.StartAsync(args))
         {
             await using var station = await ReportingStationAsync(first, id);
             commandId = (await DownlinkApi.SendCommandAsync(first.Http, id, new { type = "slot-maintenance", slot = 2 })).Body.GetProperty("commandId").GetString()!;
@@ -218,7 +217,7 @@ public class DownlinkEndToEndTests
             await CommandStatusAsync(first, id, commandId, "Acknowledged");
         }
 
-        await using var second = await LocalSilo.StartAsync(args);
+        await using var second = await TestSilo.StartAsync(args);
         Assert.Equal("Confirmed", (await DownlinkApi.ReservationAsync(second.Http, id, reservationId)).GetProperty("status").GetString());
         Assert.Equal("Acknowledged", (await DownlinkApi.CommandAsync(second.Http, id, commandId)).GetProperty("status").GetString());
         var (retry, again) = await DownlinkApi.ReserveAsync(second.Http, id, new { riderId = "rider-1" }, "trip-9");

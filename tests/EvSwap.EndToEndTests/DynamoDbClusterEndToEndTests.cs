@@ -25,8 +25,8 @@ public class DynamoDbClusterEndToEndTests
         ];
 
         var ids = Enumerable.Range(0, 10).Select(i => $"ddb-{i}").ToList();
-        await using (var first = await LocalSilo.StartAsync(args))
-        await using (var second = await LocalSilo.StartAsync(args))
+        await using (var first = await TestSilo.StartAsync(args))
+        await using (var second = await TestSilo.StartAsync(args))
         {
             var management = first.Services.GetRequiredService<IGrainFactory>().GetGrain<IManagementGrain>(0);
             var hosts = await Eventually.GetAsync(() => management.GetHosts(onlyActive: true), h => h.Count == 2);
@@ -37,13 +37,13 @@ public class DynamoDbClusterEndToEndTests
             {
                 for (var seq = 1; seq <= 3; seq++)
                 {
-                    var message = new TelemetryMessage
+                    var message = TelemetryBuilder.For(id).Seq(seq).Ambient(null, null).Slot(new SlotReading { Slot = 1, State = SlotStates.Ready, BatteryId = "b", SocPct = 99 });
+                    if (seq == 2)
                     {
-                        Schema = TelemetryMessage.SchemaV1, StationId = id, Boot = 1, Seq = seq, Ts = DateTimeOffset.UtcNow,
-                        Slots = [new SlotReading { Slot = 1, State = SlotStates.Ready, BatteryId = "b", SocPct = 99 }],
-                        Events = seq == 2 ? [new StationEvent { Type = EventTypes.Swap, SlotIn = 1, SlotOut = 1 }] : null,
-                    };
-                    await LocalSilo.PublishAsync(client, TelemetryTopic.For(id), JsonSerializer.SerializeToUtf8Bytes(message, TelemetryJsonContext.Default.TelemetryMessage));
+                        message.Event(new StationEvent { Type = EventTypes.Swap, SlotIn = 1, SlotOut = 1 });
+                    }
+
+                    await TestSilo.PublishAsync(client, TelemetryTopic.For(id), message.Json());
                 }
             }
 
@@ -58,7 +58,7 @@ public class DynamoDbClusterEndToEndTests
         }
 
         // A new silo on the same tables serves the state the cluster wrote on its way down.
-        await using var third = await LocalSilo.StartAsync(args);
+        await using var third = await TestSilo.StartAsync(args);
         foreach (var id in ids)
         {
             var view = await third.GetJsonAsync($"/stations/{id}");

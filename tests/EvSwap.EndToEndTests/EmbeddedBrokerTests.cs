@@ -1,8 +1,8 @@
 using EvSwap.Bridge;
 using EvSwap.Contracts;
 using EvSwap.Testing;
-using Microsoft.Extensions.DependencyInjection;
 using MQTTnet;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace EvSwap.EndToEndTests;
 
@@ -12,7 +12,7 @@ public class EmbeddedBrokerTests
     [Fact]
     public async Task Mosquitto_pub_without_a_client_id_is_accepted_over_mqtt_3_1_1_and_5_and_its_message_applied()
     {
-        await using var silo = await LocalSilo.StartAsync();
+        await using var silo = await TestSilo.StartAsync();
 
         foreach (var protocol in new[] { "mqttv311", "mqttv5" })
         {
@@ -28,7 +28,7 @@ public class EmbeddedBrokerTests
     [Fact]
     public async Task An_mqtt_3_1_1_client_without_an_id_is_given_one_for_a_clean_session_and_refused_for_a_persistent_one()
     {
-        await using var silo = await LocalSilo.StartAsync();
+        await using var silo = await TestSilo.StartAsync();
 
         using (var clean = await RawMqttConnection.OpenAsync(silo.MqttPort))
         {
@@ -44,7 +44,7 @@ public class EmbeddedBrokerTests
     [Fact]
     public async Task A_packet_over_the_limit_is_refused_from_its_header_and_a_new_connection_then_publishes_normally()
     {
-        await using var silo = await LocalSilo.StartAsync();
+        await using var silo = await TestSilo.StartAsync();
         var metrics = silo.Services.GetRequiredService<BridgeMetrics>();
         const string station = "packet-limit";
 
@@ -64,15 +64,15 @@ public class EmbeddedBrokerTests
                 .WithProtocolVersion(MQTTnet.Formatter.MqttProtocolVersion.V500).Build());
             Assert.Equal((uint)TelemetryLimits.MaxPacketBytes, connected.MaximumPacketSize);
             var oversized = Snapshots.WithNote(Snapshots.Json(station, 1), [(byte)'"', .. Enumerable.Repeat((byte)'x', TelemetryLimits.MaxPacketBytes), (byte)'"']);
-            await Assert.ThrowsAnyAsync<Exception>(() => LocalSilo.PublishAsync(ignoring, TelemetryTopic.For(station), oversized));
+            await Assert.ThrowsAnyAsync<Exception>(() => TestSilo.PublishAsync(ignoring, TelemetryTopic.For(station), oversized));
         }
 
         // A new connection publishes as usual, up to a payload exactly at the contract's limit.
         using var publisher = await silo.ConnectPublisherAsync("after-oversized");
-        await LocalSilo.PublishAsync(publisher, TelemetryTopic.For(station), Snapshots.Json(station, 2));
+        await TestSilo.PublishAsync(publisher, TelemetryTopic.For(station), Snapshots.Json(station, 2));
         var atLimit = Snapshots.Json(station, 3);
         atLimit = [.. atLimit, .. Enumerable.Repeat((byte)' ', TelemetryLimits.MaxPayloadBytes - atLimit.Length)];
-        await LocalSilo.PublishAsync(publisher, TelemetryTopic.For(station), atLimit);
+        await TestSilo.PublishAsync(publisher, TelemetryTopic.For(station), atLimit);
 
         var view = await Eventually.GetAsync(() => silo.GetJsonAsync($"/stations/{station}"), v => v.GetProperty("seq").GetInt64() == 3);
         Assert.Equal(2, view.GetProperty("counters").GetProperty("messages").GetInt64());

@@ -4,9 +4,9 @@ using System.Text.Json;
 using EvSwap.Bridge;
 using EvSwap.Contracts;
 using EvSwap.Testing;
-using Microsoft.Extensions.DependencyInjection;
 using MQTTnet;
 using MQTTnet.Protocol;
+using Microsoft.Extensions.DependencyInjection;
 using Orleans;
 
 namespace EvSwap.EndToEndTests;
@@ -14,22 +14,12 @@ namespace EvSwap.EndToEndTests;
 /// <summary>The local profile's bridge: telemetry taken from the embedded broker in process, nothing else changed.</summary>
 public class EmbeddedHandOffTests
 {
-    private static byte[] Snapshot(string stationId, long seq) => JsonSerializer.SerializeToUtf8Bytes(new TelemetryMessage
-    {
-        Schema = TelemetryMessage.SchemaV1,
-        StationId = stationId,
-        Boot = 1,
-        Seq = seq,
-        Ts = DateTimeOffset.UtcNow,
-        AmbientC = 20,
-        GridPowerKw = 10,
-        Slots = [new SlotReading { Slot = 1, State = SlotStates.Ready, BatteryId = "bat-1", SocPct = 98, TempC = 25, SohPct = 97, Cycles = 3 }],
-    }, TelemetryJsonContext.Default.TelemetryMessage);
+    private static byte[] Snapshot(string stationId, long seq) => TelemetryBuilder.For(stationId).Seq(seq).Ready(1, "bat-1").Json();
 
     [Fact]
     public async Task Telemetry_reaches_its_grain_once_while_subscribers_still_receive_it_and_other_topics_are_brokered_as_usual()
     {
-        await using var silo = await LocalSilo.StartAsync();
+        await using var silo = await TestSilo.StartAsync();
         using var watcher = await silo.ConnectPublisherAsync("watcher");
         var seen = new ConcurrentQueue<string>();
         watcher.ApplicationMessageReceivedAsync += e =>
@@ -43,8 +33,8 @@ public class EmbeddedHandOffTests
             .Build());
 
         using var publisher = await silo.ConnectPublisherAsync("handoff-publisher");
-        await LocalSilo.PublishAsync(publisher, TelemetryTopic.For("handoff-1"), Snapshot("handoff-1", 1));
-        await LocalSilo.PublishAsync(publisher, "ops/notes", Encoding.UTF8.GetBytes("not telemetry"));
+        await TestSilo.PublishAsync(publisher, TelemetryTopic.For("handoff-1"), Snapshot("handoff-1", 1));
+        await TestSilo.PublishAsync(publisher, "ops/notes", Encoding.UTF8.GetBytes("not telemetry"));
 
         var view = await Eventually.GetAsync(() => silo.GetJsonAsync("/stations/handoff-1"), v => v.GetProperty("seq").GetInt64() == 1);
         Assert.Equal(1, view.GetProperty("counters").GetProperty("messages").GetInt64());
@@ -62,7 +52,7 @@ public class EmbeddedHandOffTests
     public async Task A_burst_larger_than_the_lanes_waits_for_them_and_every_message_is_applied_in_order()
     {
         // Two messages per lane: the publishers must be held back by the broker, not lose anything.
-        await using var silo = await LocalSilo.StartAsync("--Mqtt:MaxInFlightPerConnection=2");
+        await using var silo = await TestSilo.StartAsync("--Mqtt:MaxInFlightPerConnection=2");
         const int stations = 5;
         const int perStation = 300;
         using var publisher = await silo.ConnectPublisherAsync("burst-publisher");
@@ -71,7 +61,7 @@ public class EmbeddedHandOffTests
         {
             for (var s = 0; s < stations; s++)
             {
-                publishes.Add(LocalSilo.PublishAsync(publisher, TelemetryTopic.For($"burst-{s}"), Snapshot($"burst-{s}", seq)));
+                publishes.Add(TestSilo.PublishAsync(publisher, TelemetryTopic.For($"burst-{s}"), Snapshot($"burst-{s}", seq)));
             }
         }
 
@@ -88,7 +78,7 @@ public class EmbeddedHandOffTests
     public async Task A_station_whose_grain_keeps_failing_holds_up_no_other_station_of_its_lane_and_is_applied_in_order_once_it_recovers()
     {
         var failing = new FailingStationFilter("stuck-1");
-        await using var silo = await LocalSilo.StartAsync(b => b.Services.AddSingleton<IIncomingGrainCallFilter>(failing));
+        await using var silo = await TestSilo.StartAsync(b => b.Services.AddSingleton<IIncomingGrainCallFilter>(failing));
         var lane = FleetIndex.ShardOf(TelemetryTopic.For("stuck-1"), IngestLanes.LaneCount);
         var mates = Enumerable.Range(0, 1000).Select(i => $"mate-{i}")
             .Where(id => FleetIndex.ShardOf(TelemetryTopic.For(id), IngestLanes.LaneCount) == lane).Take(4).ToList();
@@ -96,10 +86,10 @@ public class EmbeddedHandOffTests
         for (var seq = 1; seq <= 3; seq++)
         {
             // The stuck station first, so its lane meets its failure before every mate's message.
-            await LocalSilo.PublishAsync(publisher, TelemetryTopic.For("stuck-1"), Snapshot("stuck-1", seq));
+            await TestSilo.PublishAsync(publisher, TelemetryTopic.For("stuck-1"), Snapshot("stuck-1", seq));
             foreach (var mate in mates)
             {
-                await LocalSilo.PublishAsync(publisher, TelemetryTopic.For(mate), Snapshot(mate, seq));
+                await TestSilo.PublishAsync(publisher, TelemetryTopic.For(mate), Snapshot(mate, seq));
             }
         }
 
@@ -126,14 +116,14 @@ public class EmbeddedHandOffTests
     [Fact]
     public async Task Once_the_drain_began_a_publish_is_not_acknowledged_so_the_station_keeps_it_for_the_next_silo()
     {
-        await using var silo = await LocalSilo.StartAsync();
+        await using var silo = await TestSilo.StartAsync();
         using var publisher = await silo.ConnectPublisherAsync("drain-publisher");
-        await LocalSilo.PublishAsync(publisher, TelemetryTopic.For("drain-1"), Snapshot("drain-1", 1));
+        await TestSilo.PublishAsync(publisher, TelemetryTopic.For("drain-1"), Snapshot("drain-1", 1));
         await Eventually.GetAsync(() => silo.GetJsonAsync("/stations/drain-1"), v => v.GetProperty("seq").GetInt64() == 1);
 
         // The bridge drains first when the host stops; the broker is still up and still takes connections.
         await silo.Services.GetRequiredService<TelemetryBridge>().StopAsync(CancellationToken.None);
-        var late = LocalSilo.PublishAsync(publisher, TelemetryTopic.For("drain-1"), Snapshot("drain-1", 2));
+        var late = TestSilo.PublishAsync(publisher, TelemetryTopic.For("drain-1"), Snapshot("drain-1", 2));
         await Assert.ThrowsAnyAsync<Exception>(() => late.WaitAsync(TimeSpan.FromSeconds(10)));
         // The client marks itself disconnected a moment after its pending publish fails.
         Assert.False(await Eventually.GetAsync(() => Task.FromResult(publisher.IsConnected), connected => !connected));

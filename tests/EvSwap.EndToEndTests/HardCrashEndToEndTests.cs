@@ -73,13 +73,13 @@ public class HardCrashEndToEndTests
         {
             foreach (var id in ids)
             {
-                var message = new TelemetryMessage
+                var message = TelemetryBuilder.For(id).Seq(seq).Ambient(null, null).Ready(1, "b-" + seq, socPct: 99, tempC: 30, sohPct: null, cycles: null);
+                if (seq % 5 == 0)
                 {
-                    Schema = TelemetryMessage.SchemaV1, StationId = id, Boot = 1, Seq = seq, Ts = DateTimeOffset.UtcNow,
-                    Slots = [new SlotReading { Slot = 1, State = SlotStates.Ready, BatteryId = "b-" + seq, SocPct = 99, TempC = 30 }],
-                    Events = seq % 5 == 0 ? [new StationEvent { Type = EventTypes.Swap, At = DateTimeOffset.UtcNow, SlotIn = 1, SlotOut = 1, BatteryIn = "x", BatteryOut = "y" }] : null,
-                };
-                await LocalSilo.PublishAsync(client, TelemetryTopic.For(id), JsonSerializer.SerializeToUtf8Bytes(message, TelemetryJsonContext.Default.TelemetryMessage));
+                    message.Swap(1, "x", 1, "y");
+                }
+
+                await TestSilo.PublishAsync(client, TelemetryTopic.For(id), message.Json());
             }
         }
 

@@ -3,8 +3,8 @@ using EvSwap.Archive;
 using EvSwap.Bridge;
 using EvSwap.Contracts;
 using EvSwap.Testing;
-using Microsoft.Extensions.DependencyInjection;
 using MQTTnet;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace EvSwap.EndToEndTests;
 
@@ -21,23 +21,13 @@ public sealed class IngestBudgetTests : IDisposable
         }
     }
 
-    private static byte[] Snapshot(string stationId, long seq) => JsonSerializer.SerializeToUtf8Bytes(new TelemetryMessage
-    {
-        Schema = TelemetryMessage.SchemaV1,
-        StationId = stationId,
-        Boot = 1,
-        Seq = seq,
-        Ts = DateTimeOffset.UtcNow,
-        AmbientC = 20,
-        GridPowerKw = 10,
-        Slots = [new SlotReading { Slot = 1, State = SlotStates.Ready, BatteryId = "bat-1", SocPct = 98, TempC = 25, SohPct = 97, Cycles = 3 }],
-    }, TelemetryJsonContext.Default.TelemetryMessage);
+    private static byte[] Snapshot(string stationId, long seq) => TelemetryBuilder.For(stationId).Seq(seq).Ready(1, "bat-1").Json();
 
     [Fact]
     public async Task Past_the_silo_budget_publishes_are_refused_unacknowledged_readiness_degrades_and_once_the_archive_returns_every_message_is_archived_once()
     {
         var store = new OutageArchiveStore(_archive);
-        await using var silo = await LocalSilo.StartAsync(
+        await using var silo = await TestSilo.StartAsync(
             b => b.Services.AddSingleton<IArchiveStore>(store),
             "--Archive:MaxUnarchivedBytesPerSilo=20000", "--Archive:MaxBatchMessages=5", "--Archive:MaxBatchBytes=4096",
             "--Station:MaintenanceInterval=00:00:01");
@@ -49,7 +39,7 @@ public sealed class IngestBudgetTests : IDisposable
         var publisher = await silo.ConnectPublisherAsync("budget-publisher");
         foreach (var id in ids)
         {
-            await LocalSilo.PublishAsync(publisher, TelemetryTopic.For(id), Snapshot(id, 1));
+            await TestSilo.PublishAsync(publisher, TelemetryTopic.For(id), Snapshot(id, 1));
             acknowledged.Add((id, 1));
         }
 
@@ -65,7 +55,7 @@ public sealed class IngestBudgetTests : IDisposable
                 try
                 {
                     // Bounded: a refused publish fails when the broker closes the connection, not by timing out.
-                    await LocalSilo.PublishAsync(publisher, TelemetryTopic.For(id), Snapshot(id, seq)).WaitAsync(TimeSpan.FromSeconds(30));
+                    await TestSilo.PublishAsync(publisher, TelemetryTopic.For(id), Snapshot(id, seq)).WaitAsync(TimeSpan.FromSeconds(30));
                     acknowledged.Add((id, seq));
                 }
                 catch (Exception)
@@ -95,7 +85,7 @@ public sealed class IngestBudgetTests : IDisposable
         // The station kept what was refused and sends it again; now it is taken.
         publisher.Dispose();
         publisher = await silo.ConnectPublisherAsync("budget-publisher");
-        await LocalSilo.PublishAsync(publisher, TelemetryTopic.For(refused.Value.Station), Snapshot(refused.Value.Station, refused.Value.Seq));
+        await TestSilo.PublishAsync(publisher, TelemetryTopic.For(refused.Value.Station), Snapshot(refused.Value.Station, refused.Value.Seq));
         acknowledged.Add(refused.Value);
         await Eventually.GetAsync(() => Task.FromResult(metrics.Accepted), n => n == acknowledged.Count);
         Assert.Equal(acknowledged.Count, metrics.Accepted);

@@ -14,30 +14,17 @@ public class LocalSiloEndToEndTests
 {
     private static byte[] Snapshot(string stationId, long seq, long boot = 1, bool swap = false, double temp = 31)
     {
-        var message = new TelemetryMessage
-        {
-            Schema = TelemetryMessage.SchemaV1,
-            StationId = stationId,
-            Boot = boot,
-            Seq = seq,
-            Ts = DateTimeOffset.UtcNow,
-            AmbientC = 19.5,
-            GridPowerKw = 22,
-            Slots =
-            [
-                new SlotReading { Slot = 1, State = SlotStates.Ready, BatteryId = "bat-1", SocPct = 99, TempC = 28, SohPct = 95, Cycles = 10 },
-                new SlotReading { Slot = 2, State = SlotStates.Charging, BatteryId = "bat-2", SocPct = 50, TempC = temp, SohPct = 90, Cycles = 20 },
-                new SlotReading { Slot = 3, State = SlotStates.Empty },
-            ],
-            Events = swap ? [new StationEvent { Type = EventTypes.Swap, At = DateTimeOffset.UtcNow, SlotIn = 3, BatteryIn = "bat-3", SlotOut = 1, BatteryOut = "bat-1" }] : null,
-        };
-        return JsonSerializer.SerializeToUtf8Bytes(message, TelemetryJsonContext.Default.TelemetryMessage);
+        var message = TelemetryBuilder.For(stationId).Boot(boot).Seq(seq).Ambient(19.5, 22)
+            .Ready(1, "bat-1", socPct: 99, tempC: 28, sohPct: 95, cycles: 10)
+            .Charging(2, "bat-2", socPct: 50, tempC: temp, sohPct: 90, cycles: 20)
+            .Empty(3);
+        return (swap ? message.Swap(3, "bat-3", 1, "bat-1") : message).Json();
     }
 
     [Fact]
     public async Task Telemetry_published_over_mqtt_is_served_by_the_api_and_archived_exactly_once_after_shutdown()
     {
-        await using var silo = await LocalSilo.StartAsync("--Archive:MaxBatchMessages=7");
+        await using var silo = await TestSilo.StartAsync("--Archive:MaxBatchMessages=7");
         using var client = await silo.ConnectPublisherAsync("e2e-publisher");
 
         const int stations = 12;
@@ -47,13 +34,13 @@ public class LocalSiloEndToEndTests
         {
             foreach (var id in ids)
             {
-                await LocalSilo.PublishAsync(client, TelemetryTopic.For(id), Snapshot(id, seq, swap: seq % 4 == 0, temp: id == "e2e-00" ? 60 : 31));
+                await TestSilo.PublishAsync(client, TelemetryTopic.For(id), Snapshot(id, seq, swap: seq % 4 == 0, temp: id == "e2e-00" ? 60 : 31));
             }
         }
 
         // Redeliveries and a late, older message: each must be counted, never applied or archived again.
-        await LocalSilo.PublishAsync(client, TelemetryTopic.For("e2e-01"), Snapshot("e2e-01", 10));
-        await LocalSilo.PublishAsync(client, TelemetryTopic.For("e2e-01"), Snapshot("e2e-01", 3));
+        await TestSilo.PublishAsync(client, TelemetryTopic.For("e2e-01"), Snapshot("e2e-01", 10));
+        await TestSilo.PublishAsync(client, TelemetryTopic.For("e2e-01"), Snapshot("e2e-01", 3));
 
         // Invalid input of every kind, interleaved with the valid stream.
         var rejected = new (string Topic, byte[] Payload, string Reason)[]
@@ -65,10 +52,10 @@ public class LocalSiloEndToEndTests
         };
         foreach (var (topic, payload, _) in rejected)
         {
-            await LocalSilo.PublishAsync(client, topic, payload);
+            await TestSilo.PublishAsync(client, topic, payload);
         }
 
-        await LocalSilo.PublishAsync(client, TelemetryTopic.For("e2e-02"), Snapshot("e2e-02", 11));
+        await TestSilo.PublishAsync(client, TelemetryTopic.For("e2e-02"), Snapshot("e2e-02", 11));
 
         // The station view shows the latest snapshot as soon as the grain applied it.
         var last = await Eventually.GetAsync(() => silo.GetJsonAsync("/stations/e2e-02"), v => v.GetProperty("seq").GetInt64() == 11);
@@ -130,7 +117,7 @@ public class LocalSiloEndToEndTests
     [Fact]
     public async Task The_api_answers_bad_input_with_problem_details_and_serves_health_and_openapi()
     {
-        await using var silo = await LocalSilo.StartAsync();
+        await using var silo = await TestSilo.StartAsync();
 
         foreach (var (path, parameter) in new[]
         {

@@ -20,17 +20,8 @@ namespace EvSwap.EndToEndTests;
 /// <summary>Traces, logging scopes, metrics and the dashboard of a real silo host.</summary>
 public sealed class ObservabilityEndToEndTests
 {
-    private static byte[] Snapshot(string stationId, long seq) => JsonSerializer.SerializeToUtf8Bytes(new TelemetryMessage
-    {
-        Schema = TelemetryMessage.SchemaV1,
-        StationId = stationId,
-        Boot = 3,
-        Seq = seq,
-        Ts = DateTimeOffset.UtcNow,
-        AmbientC = 20,
-        GridPowerKw = 10,
-        Slots = [new SlotReading { Slot = 1, State = SlotStates.Ready, BatteryId = "bat-1", SocPct = 99, TempC = 28, SohPct = 95, Cycles = 10 }],
-    }, TelemetryJsonContext.Default.TelemetryMessage);
+    private static byte[] Snapshot(string stationId, long seq) =>
+        TelemetryBuilder.For(stationId).Boot(3).Seq(seq).Ready(1, "bat-1", socPct: 99, tempC: 28, sohPct: 95, cycles: 10).Json();
 
     private static string? Tag(Activity span, string key) => span.GetTagItem(key)?.ToString();
 
@@ -41,10 +32,10 @@ public sealed class ObservabilityEndToEndTests
     public async Task A_published_message_is_one_trace_from_the_bridges_receipt_through_the_station_grains_ingest()
     {
         var spans = new CollectedSpans();
-        await using var silo = await LocalSilo.StartAsync(spans.AddTo, "--Telemetry:Tracing=true");
+        await using var silo = await TestSilo.StartAsync(spans.AddTo, "--Telemetry:Tracing=true");
         using var client = await silo.ConnectPublisherAsync("trace-publisher");
 
-        await LocalSilo.PublishAsync(client, TelemetryTopic.For("trace-01"), Snapshot("trace-01", 5));
+        await TestSilo.PublishAsync(client, TelemetryTopic.For("trace-01"), Snapshot("trace-01", 5));
 
         var bridge = await Eventually.GetAsync(
             () => Task.FromResult(spans.Where(s => s.Source.Name == BridgeTelemetry.SourceName && Tag(s, BridgeTelemetry.StationIdTag) == "trace-01")),
@@ -65,7 +56,7 @@ public sealed class ObservabilityEndToEndTests
     public async Task An_api_request_continues_its_callers_trace_into_the_grain_it_reads()
     {
         var spans = new CollectedSpans();
-        await using var silo = await LocalSilo.StartAsync(spans.AddTo, "--Telemetry:Tracing=true");
+        await using var silo = await TestSilo.StartAsync(spans.AddTo, "--Telemetry:Tracing=true");
         var caller = ActivityTraceId.CreateRandom();
         using var request = new HttpRequestMessage(HttpMethod.Get, "/stations/never-reported");
         request.Headers.Add("traceparent", $"00-{caller}-{ActivitySpanId.CreateRandom()}-01");
@@ -85,7 +76,7 @@ public sealed class ObservabilityEndToEndTests
     public async Task AWS_SDK_calls_are_traced_with_the_operation_they_made()
     {
         var spans = new CollectedSpans();
-        await using var silo = await LocalSilo.StartAsync(spans.AddTo, "--Telemetry:Tracing=true");
+        await using var silo = await TestSilo.StartAsync(spans.AddTo, "--Telemetry:Tracing=true");
         var nobody = $"http://127.0.0.1:{FreePort.Next()}";
         using var s3 = new AmazonS3Client(new BasicAWSCredentials("test", "test"), new AmazonS3Config { ServiceURL = nobody, ForcePathStyle = true, MaxErrorRetry = 0 });
 
@@ -100,7 +91,7 @@ public sealed class ObservabilityEndToEndTests
     public async Task Lines_logged_while_a_station_is_processed_carry_its_station_id_and_trace_id_as_scopes()
     {
         var spans = new CollectedSpans();
-        await using var silo = await LocalSilo.StartAsync(
+        await using var silo = await TestSilo.StartAsync(
             builder =>
             {
                 spans.AddTo(builder);
@@ -112,8 +103,8 @@ public sealed class ObservabilityEndToEndTests
         using var client = await silo.ConnectPublisherAsync("scope-publisher");
 
         // A rejected message is logged by the bridge; an accepted one reaches the grain, where the probe logs.
-        await LocalSilo.PublishAsync(client, TelemetryTopic.For("scope-01"), Encoding.UTF8.GetBytes("{not json"));
-        await LocalSilo.PublishAsync(client, TelemetryTopic.For("scope-02"), Snapshot("scope-02", 1));
+        await TestSilo.PublishAsync(client, TelemetryTopic.For("scope-01"), Encoding.UTF8.GetBytes("{not json"));
+        await TestSilo.PublishAsync(client, TelemetryTopic.For("scope-02"), Snapshot("scope-02", 1));
 
         var collector = silo.Services.GetFakeLogCollector();
         var rejected = await Eventually.GetAsync(() => Task.FromResult(collector.GetSnapshot().Where(r => r.Message.StartsWith("Rejected message", StringComparison.Ordinal)).ToList()), found => found.Count > 0);
@@ -129,9 +120,9 @@ public sealed class ObservabilityEndToEndTests
     [Fact]
     public async Task The_local_profile_serves_the_dashboard_when_enabled_and_exports_orleans_meters_beside_evswaps()
     {
-        await using var silo = await LocalSilo.StartAsync("--Dashboard:Enabled=true");
+        await using var silo = await TestSilo.StartAsync("--Dashboard:Enabled=true");
         using var client = await silo.ConnectPublisherAsync("metrics-publisher");
-        await LocalSilo.PublishAsync(client, TelemetryTopic.For("metrics-01"), Snapshot("metrics-01", 1));
+        await TestSilo.PublishAsync(client, TelemetryTopic.For("metrics-01"), Snapshot("metrics-01", 1));
         await Eventually.GetAsync(() => silo.Http.GetAsync("/stations/metrics-01"), r => r.IsSuccessStatusCode);
 
         using var page = await silo.Http.GetAsync("/dashboard/");

@@ -43,15 +43,15 @@ public class PoisonEndToEndTests
     public async Task Hostile_payloads_are_dead_lettered_as_received_every_archived_line_reads_strictly_and_the_station_carries_on()
     {
         // Small batches, so history reads archived objects as well as the buffer while the silo runs.
-        await using var silo = await LocalSilo.StartAsync("--Archive:MaxBatchMessages=4");
+        await using var silo = await TestSilo.StartAsync("--Archive:MaxBatchMessages=4");
         using var client = await silo.ConnectPublisherAsync("poison-publisher");
         var hostile = Hostile();
 
         // Each hostile message is followed by a valid one from the same station.
         for (var i = 0; i < hostile.Length; i++)
         {
-            await LocalSilo.PublishAsync(client, TelemetryTopic.For(Station), hostile[i].Payload);
-            await LocalSilo.PublishAsync(client, TelemetryTopic.For(Station), Valid(i + 1));
+            await TestSilo.PublishAsync(client, TelemetryTopic.For(Station), hostile[i].Payload);
+            await TestSilo.PublishAsync(client, TelemetryTopic.For(Station), Valid(i + 1));
         }
 
         var last = hostile.Length;

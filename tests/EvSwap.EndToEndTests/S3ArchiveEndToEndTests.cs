@@ -9,9 +9,10 @@ using EvSwap.Bridge;
 using EvSwap.Contracts;
 using EvSwap.Grains;
 using EvSwap.Testing;
-using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Options;
 using MQTTnet;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Diagnostics.Metrics.Testing;
+using Microsoft.Extensions.Options;
 using Xunit.Abstractions;
 
 namespace EvSwap.EndToEndTests;
@@ -53,7 +54,7 @@ public sealed class S3ArchiveEndToEndTests(ITestOutputHelper output) : IAsyncLif
             {
                 var id = $"s3-stop-{s:D2}";
                 var payload = Payload(id, 1, seq, start.AddSeconds(seq));
-                await LocalSilo.PublishAsync(client, TelemetryTopic.For(id), payload);
+                await TestSilo.PublishAsync(client, TelemetryTopic.For(id), payload);
                 sent.Add((id, 1, seq), payload);
             }
         }
@@ -89,7 +90,9 @@ public sealed class S3ArchiveEndToEndTests(ITestOutputHelper output) : IAsyncLif
             "--Archive:MaxBatchMessages=5", "--Archive:MaxBatchBytes=4096", "--Archive:MaxPendingBytes=16384");
         using var client = await silo.ConnectPublisherAsync("s3-outage-publisher");
         var bridge = silo.Services.GetRequiredService<BridgeMetrics>();
-        using var stationMetrics = new MeterTotals(silo.Services.GetRequiredService<IMeterFactory>(), StationMetrics.MeterName);
+        var meters = silo.Services.GetRequiredService<IMeterFactory>();
+        using var writeFailures = new MetricCollector<long>(meters, StationMetrics.MeterName, StationMetrics.ArchiveWriteFailuresName);
+        using var archiveBacklog = new MetricCollector<long>(meters, StationMetrics.MeterName, StationMetrics.ArchiveBacklogName);
 
         var ids = Enumerable.Range(0, 12).Select(i => $"s3-out-{i:D2}").ToList();
         var start = StationTimeOrigin();
@@ -103,7 +106,7 @@ public sealed class S3ArchiveEndToEndTests(ITestOutputHelper output) : IAsyncLif
                 foreach (var id in ids)
                 {
                     var payload = Payload(id, 1, seq, start.AddMilliseconds(100 * seq));
-                    await LocalSilo.PublishAsync(client, TelemetryTopic.For(id), payload);
+                    await TestSilo.PublishAsync(client, TelemetryTopic.For(id), payload);
                     lock (sent)
                     {
                         sent.Add((id, 1, seq), payload);
@@ -121,10 +124,10 @@ public sealed class S3ArchiveEndToEndTests(ITestOutputHelper output) : IAsyncLif
         await _s3rver.DisposeAsync();
 
         // Flushes now fail: wait until the silo reports it, then keep the outage (and the publishing) going a while.
-        var failures = await Eventually.GetAsync(() => Task.FromResult(stationMetrics[StationMetrics.ArchiveWriteFailuresName]), n => n > 0, TimeSpan.FromMinutes(1));
+        var failures = await Eventually.GetAsync(() => Task.FromResult(writeFailures.GetMeasurementSnapshot().EvaluateAsCounter()), n => n > 0, TimeSpan.FromMinutes(1));
         Assert.True(failures > 0, "no archive write failure was reported while S3 was down");
         await Task.Delay(TimeSpan.FromSeconds(3));
-        var backlog = stationMetrics[StationMetrics.ArchiveBacklogName];
+        var backlog = archiveBacklog.GetMeasurementSnapshot().EvaluateAsCounter();
         Assert.True(backlog > 0, "the silo reports no unarchived bytes while S3 is down");
         Assert.False(publisher.IsCompleted, "the publisher ran out before the outage was over; raise its message bound");
 
@@ -140,10 +143,10 @@ public sealed class S3ArchiveEndToEndTests(ITestOutputHelper output) : IAsyncLif
         await silo.StopAsync();
 
         var archived = await ReadCompleteArchiveAsync(sent.Count);
-        output.WriteLine($"published {sent.Count}, archived {archived.Count} in {archived.Select(l => l.Key).Distinct().Count()} objects, {stationMetrics[StationMetrics.ArchiveWriteFailuresName]} failed writes, {backlog} bytes held during the outage, bridge saw {bridge.Received} deliveries");
+        output.WriteLine($"published {sent.Count}, archived {archived.Count} in {archived.Select(l => l.Key).Distinct().Count()} objects, {writeFailures.GetMeasurementSnapshot().EvaluateAsCounter()} failed writes, {backlog} bytes held during the outage, bridge saw {bridge.Received} deliveries");
         AssertExactlyOnceAsSent(sent, archived);
         Assert.True(archived.Select(l => l.Key).Distinct().Count() >= sent.Count / 5, "batches of at most five messages each");
-        Assert.Equal(0, stationMetrics[StationMetrics.ArchiveBacklogName]);
+        Assert.Equal(0, archiveBacklog.GetMeasurementSnapshot().EvaluateAsCounter());
     }
 
     [Fact]
@@ -162,7 +165,7 @@ public sealed class S3ArchiveEndToEndTests(ITestOutputHelper output) : IAsyncLif
         foreach (var (boot, seq, ts) in messages)
         {
             var payload = Payload(id, boot, seq, ts);
-            await LocalSilo.PublishAsync(client, TelemetryTopic.For(id), payload);
+            await TestSilo.PublishAsync(client, TelemetryTopic.For(id), payload);
             sent.Add((boot, seq), (ts, payload));
         }
 
@@ -205,7 +208,7 @@ public sealed class S3ArchiveEndToEndTests(ITestOutputHelper output) : IAsyncLif
         {
             var ts = start.AddMinutes(10 * (seq - 1));
             var payload = Payload(id, 1, seq, ts);
-            await LocalSilo.PublishAsync(client, TelemetryTopic.For(id), payload);
+            await TestSilo.PublishAsync(client, TelemetryTopic.For(id), payload);
             sent.Add((1, seq), (ts, payload));
         }
 
@@ -221,7 +224,7 @@ public sealed class S3ArchiveEndToEndTests(ITestOutputHelper output) : IAsyncLif
         Assert.Equal(2, s3.Gets - before);
     }
 
-    private Task<LocalSilo> StartSiloAsync(params string[] args) => LocalSilo.StartAsync(
+    private Task<TestSilo> StartSiloAsync(params string[] args) => TestSilo.StartAsync(
     [
         "--Archive:Provider=S3",
         $"--S3:ServiceUrl={ServiceUrl}",
@@ -244,22 +247,11 @@ public sealed class S3ArchiveEndToEndTests(ITestOutputHelper output) : IAsyncLif
     private S3Options ReaderOptions() => new() { Bucket = Bucket, Region = "us-east-1", ServiceUrl = ServiceUrl };
 
     private static byte[] Payload(string stationId, long boot, long seq, DateTimeOffset ts) =>
-        JsonSerializer.SerializeToUtf8Bytes(new TelemetryMessage
-        {
-            Schema = TelemetryMessage.SchemaV1,
-            StationId = stationId,
-            Boot = boot,
-            Seq = seq,
-            Ts = ts,
-            AmbientC = 18.5,
-            GridPowerKw = 30,
-            Slots =
-            [
-                new SlotReading { Slot = 1, State = SlotStates.Ready, BatteryId = "bat-1", SocPct = 98, TempC = 27, SohPct = 95, Cycles = 100 + (int)(seq % 1000) },
-                new SlotReading { Slot = 2, State = SlotStates.Charging, BatteryId = "bat-2", SocPct = 40 + seq % 50, TempC = 33, SohPct = 91, Cycles = 700 },
-                new SlotReading { Slot = 3, State = SlotStates.Empty },
-            ],
-        }, TelemetryJsonContext.Default.TelemetryMessage);
+        TelemetryBuilder.For(stationId).Boot(boot).Seq(seq).At(ts).Ambient(18.5, 30)
+            .Ready(1, "bat-1", socPct: 98, tempC: 27, sohPct: 95, cycles: 100 + (int)(seq % 1000))
+            .Charging(2, "bat-2", socPct: 40 + seq % 50, tempC: 33, sohPct: 91, cycles: 700)
+            .Empty(3)
+            .Json();
 
     private sealed record ArchivedLine(string Key, string Station, long Boot, long Seq, DateTimeOffset Ts, byte[] Payload);
 
@@ -325,7 +317,7 @@ public sealed class S3ArchiveEndToEndTests(ITestOutputHelper output) : IAsyncLif
         }
     }
 
-    private static async Task<(List<JsonElement> Items, int Pages)> ReadAllPagesAsync(LocalSilo silo, string id, DateTimeOffset from, DateTimeOffset to, int limit)
+    private static async Task<(List<JsonElement> Items, int Pages)> ReadAllPagesAsync(TestSilo silo, string id, DateTimeOffset from, DateTimeOffset to, int limit)
     {
         var items = new List<JsonElement>();
         string? cursor = null;

@@ -1,6 +1,7 @@
 using System.Net;
 using System.Net.Http.Headers;
 using EvSwap.Api;
+using EvSwap.Testing;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
@@ -16,7 +17,7 @@ public sealed class SecureByDefaultEndToEndTests : IDisposable
     public void Dispose() => _issuer.Dispose();
 
     /// <summary>The status of the answer itself: a followed redirect would drop the token and show the next page's.</summary>
-    private static async Task<HttpStatusCode> GetStatusAsync(LocalSilo silo, string path, string? token)
+    private static async Task<HttpStatusCode> GetStatusAsync(TestSilo silo, string path, string? token)
     {
         using var http = new HttpClient(new HttpClientHandler { AllowAutoRedirect = false }) { BaseAddress = silo.Http.BaseAddress };
         using var request = new HttpRequestMessage(HttpMethod.Get, path);
@@ -49,7 +50,7 @@ public sealed class SecureByDefaultEndToEndTests : IDisposable
             ("/", HttpStatusCode.OK),
             ("/console/fleet", HttpStatusCode.OK),
         ];
-        await using var silo = await LocalSilo.StartAsync(_issuer.SiloArgs);
+        await using var silo = await TestSilo.StartAsync(_issuer.SiloArgs);
 
         foreach (var (path, withToken) in endpoints)
         {
@@ -63,7 +64,7 @@ public sealed class SecureByDefaultEndToEndTests : IDisposable
     [Fact]
     public async Task An_id_token_is_refused_even_from_the_right_pool_and_app_client()
     {
-        await using var silo = await LocalSilo.StartAsync(_issuer.SiloArgs);
+        await using var silo = await TestSilo.StartAsync(_issuer.SiloArgs);
 
         Assert.Equal(HttpStatusCode.Unauthorized, await GetStatusAsync(silo, "/stations", _issuer.IdToken("evswap-readers", "evswap-operators")));
         Assert.Equal(HttpStatusCode.Unauthorized, await GetStatusAsync(silo, "/metrics", _issuer.IdToken("evswap-readers")));
@@ -73,7 +74,7 @@ public sealed class SecureByDefaultEndToEndTests : IDisposable
     [Fact]
     public async Task Readiness_is_public_and_shows_a_failing_checks_fixed_description_not_its_exception()
     {
-        await using var silo = await LocalSilo.StartAsync(AddLeakyCheck, _issuer.SiloArgs);
+        await using var silo = await TestSilo.StartAsync(AddLeakyCheck, _issuer.SiloArgs);
 
         Assert.Equal(HttpStatusCode.OK, await GetStatusAsync(silo, "/health/live", null));
         using var ready = await silo.Http.GetAsync("/health/ready");

@@ -9,31 +9,20 @@ namespace EvSwap.EndToEndTests;
 /// <summary><c>GET /stations/{id}/series</c> on the real silo: telemetry over MQTT, batches with summaries in the archive.</summary>
 public class SeriesEndToEndTests
 {
-    private static byte[] Snapshot(string stationId, long seq, DateTimeOffset ts) => JsonSerializer.SerializeToUtf8Bytes(new TelemetryMessage
-    {
-        Schema = TelemetryMessage.SchemaV1,
-        StationId = stationId,
-        Boot = 1,
-        Seq = seq,
-        Ts = ts,
-        AmbientC = 10 + seq,
-        GridPowerKw = seq * 2,
-        Slots =
-        [
-            new SlotReading { Slot = 1, State = SlotStates.Charging, BatteryId = "bat-1", SocPct = seq, TempC = 30, SohPct = 95, Cycles = 1 },
-            new SlotReading { Slot = 2, State = SlotStates.Empty },
-        ],
-    }, TelemetryJsonContext.Default.TelemetryMessage);
+    private static byte[] Snapshot(string stationId, long seq, DateTimeOffset ts) => TelemetryBuilder.For(stationId).Seq(seq).At(ts).Ambient(10 + seq, seq * 2)
+        .Charging(1, "bat-1", socPct: seq, tempC: 30, sohPct: 95, cycles: 1)
+        .Empty(2)
+        .Json();
 
     [Fact]
     public async Task Series_over_mqtt_telemetry_counts_archived_and_buffered_messages_once_each()
     {
-        await using var silo = await LocalSilo.StartAsync("--Archive:MaxBatchMessages=4");
+        await using var silo = await TestSilo.StartAsync("--Archive:MaxBatchMessages=4");
         using var client = await silo.ConnectPublisherAsync("series-publisher");
         var minute = DateTimeOffset.FromUnixTimeSeconds(DateTimeOffset.UtcNow.ToUnixTimeSeconds() / 3600 * 3600 - 3600);
         for (var seq = 1; seq <= 10; seq++)
         {
-            await LocalSilo.PublishAsync(client, TelemetryTopic.For("series-1"), Snapshot("series-1", seq, minute.AddSeconds(seq * 5)));
+            await TestSilo.PublishAsync(client, TelemetryTopic.For("series-1"), Snapshot("series-1", seq, minute.AddSeconds(seq * 5)));
         }
 
         await Eventually.GetAsync(() => silo.GetJsonAsync("/stations/series-1"), v => v.GetProperty("seq").GetInt64() == 10);
@@ -66,7 +55,7 @@ public class SeriesEndToEndTests
     [InlineData("metric=socPct&from=2026-01-01T00:00:00Z&to=2026-03-01T00:00:00Z", "from")]
     public async Task Bad_series_queries_are_answered_with_problem_details_naming_the_parameter(string query, string parameter)
     {
-        await using var silo = await LocalSilo.StartAsync();
+        await using var silo = await TestSilo.StartAsync();
 
         var response = await silo.Http.GetAsync($"/stations/any-station/series?{query}");
 
@@ -79,7 +68,7 @@ public class SeriesEndToEndTests
     [Fact]
     public async Task A_station_that_never_reported_has_no_series()
     {
-        await using var silo = await LocalSilo.StartAsync();
+        await using var silo = await TestSilo.StartAsync();
 
         var response = await silo.Http.GetAsync("/stations/never-seen/series?metric=socPct");
 

@@ -43,7 +43,7 @@ public sealed class SiloProcess : IAsyncDisposable
             Path.Combine(AppContext.BaseDirectory, "EvSwap.Silo.dll"),
             $"--urls=http://127.0.0.1:{apiPort}", $"--Mqtt:Port={mqttPort}",
             $"--Orleans:SiloPort={FreePort.Next()}", $"--Orleans:GatewayPort={FreePort.Next()}",
-            $"--Archive:Path={archive}", $"--IngestLog:Path={log}", $"--Ledger:Path={log}-ledger/swaps.db",
+            $"--Archive:Path={archive}", $"--IngestLog:Path={log}", $"--Ledger:Path={log}-ledger/swaps.db", $"--Ledger:Batteries:Path={log}-batteries",
             .. extra,
         ];
         foreach (var arg in args)

@@ -41,12 +41,7 @@ public class SiloShutdownTests(ITestOutputHelper testOutput)
             {
                 foreach (var id in ids)
                 {
-                    var message = new TelemetryMessage
-                    {
-                        Schema = TelemetryMessage.SchemaV1, StationId = id, Boot = 1, Seq = seq, Ts = DateTimeOffset.UtcNow,
-                        Slots = [new SlotReading { Slot = 1, State = SlotStates.Charging, BatteryId = "b", SocPct = 50, TempC = 30 }],
-                    };
-                    await LocalSilo.PublishAsync(client, TelemetryTopic.For(id), JsonSerializer.SerializeToUtf8Bytes(message, TelemetryJsonContext.Default.TelemetryMessage));
+                    await TestSilo.PublishAsync(client, TelemetryTopic.For(id), Snapshot(id, seq));
                 }
             }
 
@@ -133,7 +128,7 @@ public class SiloShutdownTests(ITestOutputHelper testOutput)
             {
                 foreach (var id in ids)
                 {
-                    await LocalSilo.PublishAsync(client, TelemetryTopic.For(id), Snapshot(id, seq));
+                    await TestSilo.PublishAsync(client, TelemetryTopic.For(id), Snapshot(id, seq));
                 }
             }
 
@@ -183,11 +178,8 @@ public class SiloShutdownTests(ITestOutputHelper testOutput)
         return line.Success ? long.Parse(line.Groups[2].Value, System.Globalization.CultureInfo.InvariantCulture) : 0;
     }
 
-    private static byte[] Snapshot(string stationId, long seq) => JsonSerializer.SerializeToUtf8Bytes(new TelemetryMessage
-    {
-        Schema = TelemetryMessage.SchemaV1, StationId = stationId, Boot = 1, Seq = seq, Ts = DateTimeOffset.UtcNow,
-        Slots = [new SlotReading { Slot = 1, State = SlotStates.Charging, BatteryId = "b", SocPct = 50, TempC = 30 }],
-    }, TelemetryJsonContext.Default.TelemetryMessage);
+    private static byte[] Snapshot(string stationId, long seq) =>
+        TelemetryBuilder.For(stationId).Seq(seq).Ambient(null, null).Charging(1, "b", socPct: 50, tempC: 30, sohPct: null, cycles: null).Json();
 
     /// <summary>The Release silo as its own process, as ECS runs it; its output collected for the assertions.</summary>
     private static (Process Process, System.Text.StringBuilder Output) StartSilo(params string[] args)

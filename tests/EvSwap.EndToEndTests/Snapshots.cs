@@ -1,22 +1,13 @@
 using System.Text.Json;
 using EvSwap.Contracts;
+using EvSwap.Testing;
 
 namespace EvSwap.EndToEndTests;
 
 /// <summary>Valid telemetry for the broker and poison tests: a small station whose only battery id is "bat-1".</summary>
 internal static class Snapshots
 {
-    public static byte[] Json(string stationId, long seq) => JsonSerializer.SerializeToUtf8Bytes(new TelemetryMessage
-    {
-        Schema = TelemetryMessage.SchemaV1,
-        StationId = stationId,
-        Boot = 1,
-        Seq = seq,
-        Ts = DateTimeOffset.UtcNow,
-        AmbientC = 20,
-        GridPowerKw = 10,
-        Slots = [new SlotReading { Slot = 1, State = SlotStates.Ready, BatteryId = "bat-1", SocPct = 98, TempC = 25, SohPct = 97, Cycles = 3 }, new SlotReading { Slot = 2, State = SlotStates.Empty }],
-    }, TelemetryJsonContext.Default.TelemetryMessage);
+    public static byte[] Json(string stationId, long seq) => TelemetryBuilder.For(stationId).Seq(seq).Json();
 
     /// <summary>The snapshot with the bytes of <paramref name="find"/> replaced by <paramref name="replacement"/>, which need not be UTF-8.</summary>
     public static byte[] Replace(byte[] json, string find, ReadOnlySpan<byte> replacement)

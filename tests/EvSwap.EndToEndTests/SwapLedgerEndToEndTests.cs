@@ -11,24 +11,11 @@ namespace EvSwap.EndToEndTests;
 /// <summary>Swaps published over MQTT come out of the ledger API once each, as JSON pages, as CSV and as day totals.</summary>
 public class SwapLedgerEndToEndTests
 {
-    private static byte[] Snapshot(string stationId, long seq, int swapNumber)
-    {
-        var message = new TelemetryMessage
-        {
-            Schema = TelemetryMessage.SchemaV1,
-            StationId = stationId,
-            Boot = 1,
-            Seq = seq,
-            Ts = DateTimeOffset.UtcNow,
-            Slots =
-            [
-                new SlotReading { Slot = 1, State = SlotStates.Empty },
-                new SlotReading { Slot = 2, State = SlotStates.Charging, BatteryId = $"bat-in-{swapNumber}", SocPct = 20, TempC = 30, SohPct = 100, Cycles = 5 },
-            ],
-            Events = [new StationEvent { Type = EventTypes.Swap, At = DateTimeOffset.UtcNow, SlotIn = 2, BatteryIn = $"bat-in-{swapNumber}", SocIn = 20, SlotOut = 1, BatteryOut = $"bat-out-{swapNumber}", SocOut = 95 }],
-        };
-        return JsonSerializer.SerializeToUtf8Bytes(message, TelemetryJsonContext.Default.TelemetryMessage);
-    }
+    private static byte[] Snapshot(string stationId, long seq, int swapNumber) => TelemetryBuilder.For(stationId).Seq(seq).Ambient(null, null)
+        .Empty(1)
+        .Charging(2, $"bat-in-{swapNumber}", socPct: 20, tempC: 30, sohPct: 100, cycles: 5)
+        .Event(new StationEvent { Type = EventTypes.Swap, At = DateTimeOffset.UtcNow, SlotIn = 2, BatteryIn = $"bat-in-{swapNumber}", SocIn = 20, SlotOut = 1, BatteryOut = $"bat-out-{swapNumber}", SocOut = 95 })
+        .Json();
 
     private sealed class CsvRow
     {
@@ -46,18 +33,18 @@ public class SwapLedgerEndToEndTests
     [Fact]
     public async Task Swaps_published_over_mqtt_and_redelivered_are_listed_paged_exported_as_csv_and_totalled_once_each()
     {
-        await using var silo = await LocalSilo.StartAsync("--Ledger:DefaultCapacityKwh=2");
+        await using var silo = await TestSilo.StartAsync("--Ledger:DefaultCapacityKwh=2");
         using var client = await silo.ConnectPublisherAsync("e2e-ledger");
         var station = "e2e-swaps-" + Guid.NewGuid().ToString("N")[..6];
         const int swaps = 7;
         for (var seq = 1; seq <= swaps; seq++)
         {
-            await LocalSilo.PublishAsync(client, TelemetryTopic.For(station), Snapshot(station, seq, seq));
+            await TestSilo.PublishAsync(client, TelemetryTopic.For(station), Snapshot(station, seq, seq));
         }
 
         // Redeliveries, as after a reconnect: the same (boot, seq), so the same swap ids.
-        await LocalSilo.PublishAsync(client, TelemetryTopic.For(station), Snapshot(station, 3, 3));
-        await LocalSilo.PublishAsync(client, TelemetryTopic.For(station), Snapshot(station, 5, 5));
+        await TestSilo.PublishAsync(client, TelemetryTopic.For(station), Snapshot(station, 3, 3));
+        await TestSilo.PublishAsync(client, TelemetryTopic.For(station), Snapshot(station, 5, 5));
 
         var all = await Eventually.GetAsync(() => silo.GetJsonAsync($"/swaps?station={station}&limit=1000"), j => j.GetProperty("items").GetArrayLength() >= swaps);
         Assert.Equal(swaps, all.GetProperty("items").GetArrayLength());

@@ -56,7 +56,7 @@ public class AlarmGrainTests(ClusterFixture fixture)
         await ShardOf(id).Assign(alarmId, "tech-7", "alice");
         await ShardOf(id).Acknowledge(alarmId, "alice", null);
 
-        var management = fixture.Grains.GetGrain<Orleans.Runtime.IManagementGrain>(0);
+        var management = fixture.Grains.GetGrain<global::Orleans.Runtime.IManagementGrain>(0);
         await management.ForceActivationCollection(TimeSpan.Zero);
 
         var reloaded = await Eventually.GetAsync(() => ShardOf(id).Get(alarmId), a => a is not null);

@@ -5,6 +5,7 @@ using EvSwap.Contracts;
 using EvSwap.Grains;
 using EvSwap.Testing;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Diagnostics.Metrics.Testing;
 using Orleans.TestingHost;
 
 namespace EvSwap.GrainTests;
@@ -60,7 +61,7 @@ public sealed class ArchiveOutageFixture : IAsyncLifetime
     {
         public void Configure(ISiloBuilder siloBuilder)
         {
-            siloBuilder.AddStationGrains(Store, o =>
+            siloBuilder.AddStationGrainsWith(Store, o =>
             {
                 o.MaxBatchMessages = 100;
                 o.MaxBatchBytes = MaxBatchBytes;
@@ -181,7 +182,9 @@ public class ArchiveOutageTests(ArchiveOutageFixture fixture)
     {
         var id = NewStation();
         var grain = fixture.Grains.GetGrain<IStationGrain>(id);
-        using var metrics = new MeterTotals(fixture.SiloMeterFactory, StationMetrics.MeterName);
+        // Scoped to this silo's meter factory: other test silos in the process publish the same instruments.
+        using var failures = new MetricCollector<long>(fixture.SiloMeterFactory, StationMetrics.MeterName, StationMetrics.ArchiveWriteFailuresName);
+        using var backlog = new MetricCollector<long>(fixture.SiloMeterFactory, StationMetrics.MeterName, StationMetrics.ArchiveBacklogName);
         ArchiveOutageFixture.Store.Fail(id);
 
         // Enough to seal at least one batch (so a write is attempted and fails) while staying under the pending bound.
@@ -196,14 +199,14 @@ public class ArchiveOutageTests(ArchiveOutageFixture fixture)
         var refused = ArchiveOutageFixture.Store.RefusedWrites(id);
         Assert.True(refused > 0, "no archive write was attempted during the outage");
         // Every refused write is counted; the counter has no station tag, so another station's retries could only add to it.
-        var failures = metrics[StationMetrics.ArchiveWriteFailuresName];
-        Assert.True(failures >= refused, $"{failures} failures counted for {refused} refused writes");
-        Assert.Equal(sent.Sum(e => (long)e.Payload.Length), metrics[StationMetrics.ArchiveBacklogName]);
+        var failed = failures.GetMeasurementSnapshot().EvaluateAsCounter();
+        Assert.True(failed >= refused, $"{failed} failures counted for {refused} refused writes");
+        Assert.Equal(sent.Sum(e => (long)e.Payload.Length), backlog.GetMeasurementSnapshot().EvaluateAsCounter());
 
         ArchiveOutageFixture.Store.Recover(id);
         await grain.Flush();
 
-        Assert.Equal(0, metrics[StationMetrics.ArchiveBacklogName]);
+        Assert.Equal(0, backlog.GetMeasurementSnapshot().EvaluateAsCounter());
         Assert.Equal(sent.Select(e => e.Message.Seq), await ArchivedSeqs(id));
     }
 

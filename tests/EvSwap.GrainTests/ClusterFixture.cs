@@ -2,6 +2,7 @@ using System.Text.Json;
 using EvSwap.Archive;
 using EvSwap.Contracts;
 using EvSwap.Grains;
+using EvSwap.Testing;
 using Microsoft.Extensions.DependencyInjection;
 using Orleans.TestingHost;
 
@@ -40,22 +41,17 @@ public sealed class ClusterFixture : IAsyncLifetime
     public static TelemetryEnvelope Envelope(string stationId, long seq, long boot = 1, IReadOnlyList<StationEvent>? events = null, IReadOnlyList<SlotReading>? slots = null)
     {
         var now = DateTimeOffset.UtcNow;
-        var message = new TelemetryMessage
+        var message = TelemetryBuilder.For(stationId).Boot(boot).Seq(seq).At(now.AddMilliseconds(-50)).Ambient(20, null).Events(events);
+        if (slots is null)
         {
-            Schema = TelemetryMessage.SchemaV1,
-            StationId = stationId,
-            Boot = boot,
-            Seq = seq,
-            Ts = now.AddMilliseconds(-50),
-            AmbientC = 20,
-            Slots = slots ??
-            [
-                new SlotReading { Slot = 1, State = SlotStates.Ready, BatteryId = "bat-1", SocPct = 99, TempC = 30 },
-                new SlotReading { Slot = 2, State = SlotStates.Charging, BatteryId = "bat-2", SocPct = 40, TempC = 33 },
-            ],
-            Events = events,
-        };
-        return new TelemetryEnvelope(message, JsonSerializer.SerializeToUtf8Bytes(message, TelemetryJsonContext.Default.TelemetryMessage), now);
+            message.Ready(1, "bat-1", socPct: 99, tempC: 30, sohPct: null, cycles: null).Charging(2, "bat-2", socPct: 40, tempC: 33, sohPct: null, cycles: null);
+        }
+        else
+        {
+            message.Slots(slots);
+        }
+
+        return message.Envelope(now);
     }
 
     private sealed class SiloConfigurator : ISiloConfigurator
@@ -63,7 +59,7 @@ public sealed class ClusterFixture : IAsyncLifetime
         public void Configure(ISiloBuilder siloBuilder)
         {
             siloBuilder.Services.AddSingleton(State);
-            siloBuilder.AddStationGrains(new FileSystemArchiveStore(ArchiveRoot), o => o.MaxBatchMessages = 10);
+            siloBuilder.AddStationGrainsWith(new FileSystemArchiveStore(ArchiveRoot), o => o.MaxBatchMessages = 10);
         }
     }
 }

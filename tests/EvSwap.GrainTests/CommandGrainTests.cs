@@ -138,7 +138,7 @@ public class CommandGrainTests(DownlinkFixture fixture)
         var command = (await grain.SendCommand(new CommandRequest(CommandTypes.SlotMaintenance, 1, "alice", null))).Command!;
         await AnswerAsync(grain, id, command.CommandId, CommandResultStatuses.Acknowledged);
 
-        await fixture.Grains.GetGrain<IStationGrain>(id).AsReference<Orleans.Core.Internal.IGrainManagementExtension>().DeactivateOnIdle();
+        await fixture.Grains.GetGrain<IStationGrain>(id).AsReference<global::Orleans.Core.Internal.IGrainManagementExtension>().DeactivateOnIdle();
 
         Assert.Equal(CommandStatus.Acknowledged, (await grain.GetCommands()).Single().Status);
         Assert.True(await AnswerAsync(grain, id, command.CommandId, CommandResultStatuses.Succeeded));

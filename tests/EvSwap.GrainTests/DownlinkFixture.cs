@@ -3,6 +3,7 @@ using System.Text.Json;
 using EvSwap.Archive;
 using EvSwap.Contracts;
 using EvSwap.Grains;
+using EvSwap.Testing;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Time.Testing;
 using Orleans.TestingHost;
@@ -44,17 +45,7 @@ public sealed class DownlinkFixture : IAsyncLifetime
     public static TelemetryEnvelope Envelope(string stationId, long seq, IReadOnlyList<SlotReading> slots, IReadOnlyList<StationEvent>? events = null)
     {
         var now = Clock.GetUtcNow();
-        var message = new TelemetryMessage
-        {
-            Schema = TelemetryMessage.SchemaV1,
-            StationId = stationId,
-            Boot = 1,
-            Seq = seq,
-            Ts = now,
-            Slots = slots,
-            Events = events,
-        };
-        return new TelemetryEnvelope(message, JsonSerializer.SerializeToUtf8Bytes(message, TelemetryJsonContext.Default.TelemetryMessage), now);
+        return TelemetryBuilder.For(stationId).Seq(seq).At(now).Ambient(null, null).Slots(slots).Events(events).Envelope(now);
     }
 
     public static SlotReading Ready(int slot, string battery, double soc = 99) =>
@@ -67,7 +58,7 @@ public sealed class DownlinkFixture : IAsyncLifetime
     {
         public void Configure(ISiloBuilder siloBuilder)
         {
-            siloBuilder.AddStationGrains(new FileSystemArchiveStore(ArchiveRoot), _ => { });
+            siloBuilder.AddStationGrainsWith(new FileSystemArchiveStore(ArchiveRoot), _ => { });
             siloBuilder.Services.AddSingleton<TimeProvider>(Clock);
             siloBuilder.Services.AddSingleton<ICommandPublisher>(Link);
             siloBuilder.Services.Configure<DownlinkOptions>(o => o.TickInterval = TimeSpan.FromMilliseconds(50));

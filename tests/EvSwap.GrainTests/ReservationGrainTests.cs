@@ -225,7 +225,7 @@ public class ReservationGrainTests(DownlinkFixture fixture)
         var reservation = (await grain.Reserve(new ReservationRequest("rider-1", TimeSpan.FromMinutes(4), "key-r"))).Reservation!;
         await AnswerAsync(grain, id, reservation.CommandId, CommandResultStatuses.Succeeded);
 
-        await fixture.Grains.GetGrain<IStationGrain>(id).AsReference<Orleans.Core.Internal.IGrainManagementExtension>().DeactivateOnIdle();
+        await fixture.Grains.GetGrain<IStationGrain>(id).AsReference<global::Orleans.Core.Internal.IGrainManagementExtension>().DeactivateOnIdle();
 
         Assert.Equal(ReservationStatus.Confirmed, (await grain.GetReservation(reservation.ReservationId))!.Status);
         Assert.Equal("bat-b", (await grain.Reserve(new ReservationRequest("rider-2", null, null))).Reservation?.BatteryId);

@@ -1,39 +1,37 @@
 using EvSwap.Archive;
 using EvSwap.Contracts;
 using EvSwap.Grains;
+using EvSwap.Ledger;
 using Microsoft.Extensions.DependencyInjection;
 
 namespace EvSwap.GrainTests;
 
-/// <summary>What a test silo needs for the station grains: the silo host's registrations, with the archive store and
+/// <summary>A test silo's station grains through the projects' own extension methods, with the archive store and
 /// batching thresholds a test chooses.</summary>
 internal static class StationSilo
 {
     /// <summary>One ledger file for every test silo of the process, as real silos share one table.</summary>
-    internal static readonly EvSwap.Ledger.SqliteSwapStore Swaps = new(
-        Path.Combine(Path.GetTempPath(), "evswap-grain-ledger-" + Guid.NewGuid().ToString("N"), "swaps.db"), new EvSwap.Ledger.LedgerMetrics());
+    internal static readonly SqliteSwapStore Swaps = new(
+        Path.Combine(Path.GetTempPath(), "evswap-grain-ledger-" + Guid.NewGuid().ToString("N"), "swaps.db"), new LedgerMetrics());
 
-    public static void AddStationGrains(this ISiloBuilder silo, IArchiveStore store, Action<ArchiveOptions> archive)
+    public static void AddStationGrainsWith(this ISiloBuilder silo, IArchiveStore store, Action<ArchiveOptions> archive)
     {
+        var config = silo.Configuration;
+        var services = silo.Services;
         silo.AddStationMemoryStorage();
         silo.AddAlarmMemoryStorage();
         silo.AddBatteryMemoryStorage();
-        silo.ConfigureServices(services =>
-        {
-            services.AddSingleton(TimeProvider.System);
-            services.AddMetrics();
-            services.AddSingleton(sp => UnarchivedBudget.For(sp.GetRequiredService<Microsoft.Extensions.Options.IOptions<ArchiveOptions>>().Value));
-            services.AddSingleton<StationMetrics>();
-            services.AddSingleton(store);
-            services.AddSingleton<TelemetryArchive>();
-            services.AddSingleton<ArchiveProgress>();
-            services.Configure<StationOptions>(_ => { });
-            services.Configure(archive);
-            services.Configure<FleetOptions>(o => o.Shards = 4);
-            services.AddSingleton<EvSwap.Ledger.ISwapStore>(Swaps);
-            EvSwap.Ledger.LedgerServiceCollectionExtensions.AddSwapLedger(services, o => o.Linger = TimeSpan.FromMilliseconds(20));
-            services.AddAlarms(new Microsoft.Extensions.Configuration.ConfigurationBuilder().Build());
-            services.AddBatteries(new Microsoft.Extensions.Configuration.ConfigurationBuilder().Build());
-        });
+        services.AddStationGrains(config);
+
+        // Registered first, so the archive and the ledger keep them.
+        services.AddSingleton(store);
+        services.AddSingleton<ISwapStore>(Swaps);
+        services.AddFileSystemArchive(config);
+        services.Configure(archive);
+        services.Configure<FleetOptions>(o => o.Shards = 4);
+        services.AddSwapLedger(config);
+        services.Configure<LedgerOptions>(o => o.Linger = TimeSpan.FromMilliseconds(20));
+        services.AddAlarms(config);
+        services.AddBatteries(config);
     }
 }

@@ -19,6 +19,7 @@ public class SimulatorDownlinkEndToEndTests(Xunit.Abstractions.ITestOutputHelper
             $"--Orleans:GatewayPort={FreePort.Next()}",
             $"--Archive:Path={archive}",
             $"--IngestLog:Path={archive}-log",
+            $"--Ledger:Batteries:Path={archive}-batteries",
             "--Logging:LogLevel:Default=Warning",
             // Silent stations fail their reservations after this; the run waits for it.
             "--Downlink:ReservationConfirmTimeout=00:00:03",

@@ -1,7 +1,9 @@
+using EvSwap.Hosting;
 using EvSwap.Webhooks;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Options;
 using Orleans.Runtime.Hosting;
 using Orleans.Storage;
 
@@ -12,7 +14,7 @@ public static class AlarmsSiloBuilderExtensions
     /// <summary>The alarm rules, shards, sweeper and webhook sender. Storage for <see cref="AlarmShardGrain.StorageName"/> is chosen apart.</summary>
     public static IServiceCollection AddAlarms(this IServiceCollection services, IConfiguration configuration)
     {
-        services.AddOptions<AlarmOptions>().Bind(configuration.GetSection(AlarmOptions.Section)).ValidateDataAnnotations().ValidateOnStart();
+        services.AddCheckedOptions<AlarmOptions>(configuration, AlarmOptions.Section);
         services.TryAddSingleton(TimeProvider.System);
         services.AddSingleton(sp => new WebhookSender(sp.GetRequiredService<TimeProvider>()));
         services.AddSingleton<AlarmMetrics>();
@@ -21,12 +23,12 @@ public static class AlarmsSiloBuilderExtensions
         return services;
     }
 
-    /// <summary>Local profile: alarms in files under <paramref name="path"/>, so they outlive the process.</summary>
-    public static ISiloBuilder AddAlarmFileStorage(this ISiloBuilder silo, string path)
+    /// <summary>Local profile: alarms in files under <c>Alarms:Path</c>, so they outlive the process.</summary>
+    public static ISiloBuilder AddAlarmFileStorage(this ISiloBuilder silo)
     {
         silo.Services.AddGrainStorage(AlarmShardGrain.StorageName, (sp, name) => new FileGrainStorage(
             name,
-            Path.GetFullPath(path),
+            Path.GetFullPath(sp.GetRequiredService<IOptions<AlarmOptions>>().Value.Path),
             ActivatorUtilities.CreateInstance<OrleansGrainStorageSerializer>(sp)));
         return silo;
     }

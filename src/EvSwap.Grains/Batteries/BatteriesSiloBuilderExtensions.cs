@@ -1,3 +1,4 @@
+using EvSwap.Hosting;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
@@ -11,19 +12,19 @@ public static class BatteriesSiloBuilderExtensions
     /// <summary>Battery options (<c>Ledger:Batteries</c>) and metrics. Storage for <see cref="BatteryGrain.StorageName"/> is chosen apart.</summary>
     public static IServiceCollection AddBatteries(this IServiceCollection services, IConfiguration configuration)
     {
-        services.AddOptions<BatteryOptions>().Bind(configuration.GetSection(BatteryOptions.Section)).ValidateDataAnnotations().ValidateOnStart();
-        services.AddOptions<EvSwap.Contracts.BatteryIndexOptions>().Bind(configuration.GetSection(EvSwap.Contracts.BatteryIndexOptions.Section)).ValidateDataAnnotations().ValidateOnStart();
+        services.AddCheckedOptions<BatteryOptions>(configuration, BatteryOptions.Section);
+        services.AddCheckedOptions<EvSwap.Contracts.BatteryIndexOptions>(configuration, EvSwap.Contracts.BatteryIndexOptions.Section);
         services.TryAddSingleton(TimeProvider.System);
         services.TryAddSingleton<BatteryMetrics>();
         return services;
     }
 
-    /// <summary>Local profile: batteries in files under <paramref name="path"/>, so they outlive the process.</summary>
-    public static ISiloBuilder AddBatteryFileStorage(this ISiloBuilder silo, string path)
+    /// <summary>Local profile: batteries in files under <c>Ledger:Batteries:Path</c>, so they outlive the process.</summary>
+    public static ISiloBuilder AddBatteryFileStorage(this ISiloBuilder silo)
     {
         silo.Services.AddGrainStorage(BatteryGrain.StorageName, (sp, name) => new FileGrainStorage(
             name,
-            Path.GetFullPath(path),
+            Path.GetFullPath(sp.GetRequiredService<Microsoft.Extensions.Options.IOptions<BatteryOptions>>().Value.Path),
             ActivatorUtilities.CreateInstance<OrleansGrainStorageSerializer>(sp)));
         return silo;
     }

@@ -4,18 +4,6 @@ using EvSwap.Contracts;
 
 namespace EvSwap.Api;
 
-public sealed record StationListResponse(IReadOnlyList<StationListItem> Items, string? NextCursor);
-
-public sealed record TelemetryItem(long Boot, long Seq, DateTimeOffset Ts, DateTimeOffset ReceivedAt, JsonElement Payload);
-
-public sealed record TelemetryResponse(string StationId, DateTimeOffset From, DateTimeOffset To, IReadOnlyList<TelemetryItem> Items, string? NextCursor);
-
-public sealed record AlertItem(string StationId, string Kind, int? Slot, string? Code, DateTimeOffset Since, string Message);
-
-/// <param name="Count">Alerts on this page.</param>
-/// <param name="NextCursor">Pass as <c>cursor</c> for the next page; null on the last.</param>
-public sealed record AlertsResponse(int Count, IReadOnlyList<AlertItem> Items, string? NextCursor);
-
 [JsonSourceGenerationOptions(JsonSerializerDefaults.Web, UseStringEnumConverter = true, DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull)]
 [JsonSerializable(typeof(StationListResponse))]
 [JsonSerializable(typeof(StationView))]

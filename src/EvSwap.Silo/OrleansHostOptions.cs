@@ -47,33 +47,3 @@ public sealed class OrleansHostOptions : IValidatableObject
         }
     }
 }
-
-/// <summary>Which backend each part uses. Unknown names fail at startup rather than falling back silently.</summary>
-public sealed class BackendOptions : IValidatableObject
-{
-    public static readonly string[] ClusteringProviders = ["Localhost", "DynamoDB"];
-    public static readonly string[] GrainStorageProviders = ["Memory", "DynamoDB"];
-    public static readonly string[] AuthModes = ["None", "Jwt"];
-
-    public string Clustering { get; set; } = "Localhost";
-    public string GrainStorage { get; set; } = "Memory";
-    public string Auth { get; set; } = "None";
-
-    public IEnumerable<ValidationResult> Validate(ValidationContext validationContext)
-    {
-        if (!ClusteringProviders.Contains(Clustering, StringComparer.OrdinalIgnoreCase))
-        {
-            yield return new($"Clustering:Provider '{Clustering}' is unknown; use one of: {string.Join(", ", ClusteringProviders)}.");
-        }
-
-        if (!GrainStorageProviders.Contains(GrainStorage, StringComparer.OrdinalIgnoreCase))
-        {
-            yield return new($"GrainStorage:Provider '{GrainStorage}' is unknown; use one of: {string.Join(", ", GrainStorageProviders)}.");
-        }
-
-        if (!AuthModes.Contains(Auth, StringComparer.OrdinalIgnoreCase))
-        {
-            yield return new($"Auth:Mode '{Auth}' is unknown; use one of: {string.Join(", ", AuthModes)}.");
-        }
-    }
-}

@@ -38,25 +38,3 @@ public sealed record TelemetryBatch(string StationId, long Boot, DateOnly Date, 
         };
     }
 }
-
-/// <summary>An accepted message held in memory until its batch is written; the payload stays as received.</summary>
-public sealed record BufferedMessage(long Boot, long Seq, DateTimeOffset Ts, DateTimeOffset ReceivedAt, byte[] Payload);
-
-/// <summary>A rejected message with every reason it was rejected, for the dead-letter archive.</summary>
-public sealed record RejectedMessage(DateTimeOffset ReceivedAt, string Topic, IReadOnlyList<string> Reasons, byte[] Payload);
-
-/// <summary>What an archive key says about the batch inside, so reads can pick objects without opening them.</summary>
-/// <param name="FirstSeq">The lowest sequence number inside.</param>
-/// <param name="LastSeq">The highest sequence number inside.</param>
-/// <param name="Count">How many messages: LastSeq - FirstSeq + 1 unless late messages left gaps.</param>
-public sealed record BatchRef(string Key, string StationId, DateOnly Date, long Boot, long FirstSeq, long LastSeq, long Count)
-{
-    /// <summary>Station times of its earliest and latest message, when the key has them.</summary>
-    public StationTimeSpan? Times { get; init; }
-
-    /// <summary>Whether the batch can hold a message with a station time in [from, to]; unknown times say yes.</summary>
-    public bool MayOverlap(DateTimeOffset from, DateTimeOffset to) => Times is not { } t || t.MayOverlap(Date, from, to);
-}
-
-/// <summary>A message read back from the archive.</summary>
-public sealed record StoredMessage(DateTimeOffset ReceivedAt, byte[] Payload);

@@ -1,0 +1,3 @@
+namespace EvSwap.Api;
+
+public sealed record AlertItem(string StationId, string Kind, int? Slot, string? Code, DateTimeOffset Since, string Message);

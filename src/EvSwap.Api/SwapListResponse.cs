@@ -1,0 +1,5 @@
+using EvSwap.Ledger;
+
+namespace EvSwap.Api;
+
+public sealed record SwapListResponse(IReadOnlyList<SwapRecord> Items, string? NextCursor);

@@ -1,0 +1,3 @@
+namespace EvSwap.Api;
+
+public sealed record TelemetryResponse(string StationId, DateTimeOffset From, DateTimeOffset To, IReadOnlyList<TelemetryItem> Items, string? NextCursor);
