@@ -79,7 +79,7 @@ public sealed partial class StationGrain : Grain, IStationGrain
         await RecoverFromArchiveAsync(cancellationToken);
         _ledger = _newLedger(State);
         _ledger.Sync();
-        _batteries = new StationBatterySender(StationId, State, GrainFactory, _batteryOptions, _logger);
+        _batteries = new StationBatterySender(StationId, State, GrainFactory, _batteryOptions, _logger, () => _stateDirty |= _batteries.Sync());
         _batteries.Sync();
         await ActivateDownlinkAsync();
         // A random first tick: stations that activate together (a silo start, a fleet reconnecting) would otherwise

@@ -47,6 +47,14 @@ public sealed class BatteryOptions : IValidatableObject
     /// <summary>Unconfirmed battery events a station holds before it refuses messages that change custody.</summary>
     public int MaxPendingPerStation { get; set; } = 2000;
 
+    /// <summary>
+    /// Battery grain calls a station has unconfirmed at once. A station's first snapshot docks every battery it holds
+    /// (16 calls, each activating a grain that writes its state); handed over all at once, a fleet of new stations made
+    /// ingest 7 times slower. Paced, the dockings follow the station's next messages and maintenance ticks, and a swap
+    /// (two calls) still goes out at once.
+    /// </summary>
+    public int MaxCallsInFlightPerStation { get; set; } = 2;
+
     /// <summary>Local profile (GrainStorage:Provider=Memory): where battery grains are kept, one file each.</summary>
     public string Path { get; set; } = "data/batteries";
 
@@ -72,6 +80,11 @@ public sealed class BatteryOptions : IValidatableObject
         if (HistoryLimit < 10 || SohDays < 1 || RememberedEventsPerStation < 4 || RememberedStations < 1)
         {
             yield return new($"Ledger:Batteries:HistoryLimit (>= 10), SohDays (>= 1), RememberedEventsPerStation (>= 4), RememberedStations (>= 1) are {HistoryLimit}, {SohDays}, {RememberedEventsPerStation}, {RememberedStations}.");
+        }
+
+        if (MaxCallsInFlightPerStation < 1)
+        {
+            yield return new($"Ledger:Batteries:MaxCallsInFlightPerStation must be at least 1 (is {MaxCallsInFlightPerStation}); 2 lets a swap's two batteries go out together.");
         }
 
         if (MaxPendingPerStation < 16)

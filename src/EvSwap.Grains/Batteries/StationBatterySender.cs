@@ -10,7 +10,8 @@ namespace EvSwap.Grains;
 /// battery carries all of that battery's events. A crash in between hands them over again from the stored state or the
 /// archive's replay, and the battery grain's applied-event marks make the repeat harmless.
 /// </summary>
-public sealed class StationBatterySender(string stationId, StationState state, IGrainFactory grains, BatteryOptions options, ILogger logger)
+/// <param name="settled">Called on the grain's scheduler when a call succeeded, so the station hands over what waited for it.</param>
+public sealed class StationBatterySender(string stationId, StationState state, IGrainFactory grains, BatteryOptions options, ILogger logger, Action settled)
 {
     private readonly List<(List<BatteryEvent> Events, Task Sent)> _inFlight = [];
     private readonly HashSet<BatteryEvent> _submitted = [];
@@ -25,7 +26,10 @@ public sealed class StationBatterySender(string stationId, StationState state, I
         }
     }
 
-    /// <summary>Drops confirmed events from the state and hands new ones to their battery grains (not awaited).</summary>
+    /// <summary>
+    /// Drops confirmed events from the state and hands new ones to their battery grains (not awaited), at most
+    /// <see cref="BatteryOptions.MaxCallsInFlightPerStation"/> calls at a time.
+    /// </summary>
     /// <returns>True when the state changed.</returns>
     public bool Sync()
     {
@@ -67,7 +71,21 @@ public sealed class StationBatterySender(string stationId, StationState state, I
 
         foreach (var (batteryId, events) in fresh ?? [])
         {
-            _inFlight.Add((events, Send(batteryId, events)));
+            if (_inFlight.Count >= options.MaxCallsInFlightPerStation)
+            {
+                // Still pending in the state: the next message or maintenance tick hands them over.
+                foreach (var e in events)
+                {
+                    _submitted.Remove(e);
+                }
+
+                continue;
+            }
+
+            var sent = Send(batteryId, events);
+            _inFlight.Add((events, sent));
+            // Only after a success: a failed call is retried by the next message or maintenance tick, not in a tight loop.
+            _ = sent.ContinueWith(_ => settled(), CancellationToken.None, TaskContinuationOptions.OnlyOnRanToCompletion, TaskScheduler.Current);
         }
 
         return changed;
