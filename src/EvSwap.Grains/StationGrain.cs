@@ -33,6 +33,7 @@ public sealed partial class StationGrain : Grain, IStationGrain
     private readonly Func<StationState, StationLedger> _newLedger;
     private readonly BatteryOptions _batteryOptions;
     private StationBatterySender _batteries = null!;
+    private readonly CancellationToken _stopping;
     private StationWatchers? _watchers;
 
     private bool _stateDirty;
@@ -53,8 +54,10 @@ public sealed partial class StationGrain : Grain, IStationGrain
         ILogger<StationGrain> logger,
         EvSwap.Ledger.SwapLedgerWriter ledger,
         IOptions<EvSwap.Ledger.LedgerOptions> ledgerOptions,
-        IOptions<BatteryOptions> batteryOptions)
+        IOptions<BatteryOptions> batteryOptions,
+        Microsoft.Extensions.Hosting.IHostApplicationLifetime lifetime)
     {
+        _stopping = lifetime.ApplicationStopping;
         _batteryOptions = batteryOptions.Value;
         _newLedger = s => new StationLedger(this.GetPrimaryKeyString(), s, ledger, ledgerOptions.Value);
         _metrics = metrics;
@@ -79,7 +82,7 @@ public sealed partial class StationGrain : Grain, IStationGrain
         await RecoverFromArchiveAsync(cancellationToken);
         _ledger = _newLedger(State);
         _ledger.Sync();
-        _batteries = new StationBatterySender(StationId, State, GrainFactory, _batteryOptions, _logger, () => _stateDirty |= _batteries.Sync());
+        _batteries = new StationBatterySender(StationId, State, GrainFactory, _batteryOptions, _logger, () => _stateDirty |= _batteries.Sync(), _stopping);
         _batteries.Sync();
         await ActivateDownlinkAsync();
         // A random first tick: stations that activate together (a silo start, a fleet reconnecting) would otherwise

@@ -134,8 +134,10 @@ public sealed class ActivationCostEndToEndTests(ITestOutputHelper output) : IAsy
         "--S3:CreateBucketIfNotExists=true",
         "--Archive:MaxBatchMessages=5");
 
+    /// <summary>An empty slot: these figures are the station's own; a docked battery adds its grain's read and write
+    /// (BatteryEndToEndTests counts battery grain calls).</summary>
     private static byte[] Payload(string stationId, long seq, DateTimeOffset ts) =>
-        TelemetryBuilder.For(stationId).Seq(seq).At(ts).Ambient(null, null).Ready(1, "b-1", socPct: 99, tempC: 25, sohPct: null, cycles: null).Json();
+        TelemetryBuilder.For(stationId).Seq(seq).At(ts).Ambient(null, null).Empty(1).Json();
 
     /// <summary>The real clock moved by an offset: timers run as usual, only "now" is elsewhere.</summary>
     private sealed class ShiftedClock(TimeSpan offset) : TimeProvider

@@ -26,6 +26,7 @@ public sealed class BatteryGrain : Grain, IBatteryGrain
     private readonly BatteryMetrics _metrics;
     private readonly ILogger<BatteryGrain> _logger;
     private readonly int _indexShards;
+    private readonly CancellationToken _stopping;
     private BatterySummary? _pushed;
     private bool _unsaved;
 
@@ -36,8 +37,10 @@ public sealed class BatteryGrain : Grain, IBatteryGrain
         IOptions<BatteryIndexOptions> index,
         TimeProvider time,
         BatteryMetrics metrics,
-        ILogger<BatteryGrain> logger)
+        ILogger<BatteryGrain> logger,
+        Microsoft.Extensions.Hosting.IHostApplicationLifetime lifetime)
     {
+        _stopping = lifetime.ApplicationStopping;
         _state = state;
         _options = options.Value;
         _indexShards = index.Value.IndexShards;
@@ -113,7 +116,7 @@ public sealed class BatteryGrain : Grain, IBatteryGrain
 
         var bin = SohBin.Of(cycles, soh, _options.CyclesBucket);
         var now = _time.GetUtcNow();
-        if (bin == State.Bin && now - State.FleetMedianAt < MedianRefresh)
+        if (_stopping.IsCancellationRequested || (bin == State.Bin && now - State.FleetMedianAt < MedianRefresh))
         {
             return;
         }
@@ -138,6 +141,12 @@ public sealed class BatteryGrain : Grain, IBatteryGrain
         var summary = BatteryBook.ToSummary(BatteryId, State, now);
         if (_pushed is { } last && now - last.Updated < IndexRefresh && SameEntry(last, summary))
         {
+            return;
+        }
+
+        if (_stopping.IsCancellationRequested)
+        {
+            // The silo stops and its index shards with it; the entry is pushed with the battery's next event.
             return;
         }
 

@@ -11,7 +11,8 @@ namespace EvSwap.Grains;
 /// archive's replay, and the battery grain's applied-event marks make the repeat harmless.
 /// </summary>
 /// <param name="settled">Called on the grain's scheduler when a call succeeded, so the station hands over what waited for it.</param>
-public sealed class StationBatterySender(string stationId, StationState state, IGrainFactory grains, BatteryOptions options, ILogger logger, Action settled)
+/// <param name="stopping">Once the silo stops, nothing new is handed over: the events wait in the stored state for the next start.</param>
+public sealed class StationBatterySender(string stationId, StationState state, IGrainFactory grains, BatteryOptions options, ILogger logger, Action settled, CancellationToken stopping = default)
 {
     private readonly List<(List<BatteryEvent> Events, Task Sent)> _inFlight = [];
     private readonly HashSet<BatteryEvent> _submitted = [];
@@ -71,7 +72,7 @@ public sealed class StationBatterySender(string stationId, StationState state, I
 
         foreach (var (batteryId, events) in fresh ?? [])
         {
-            if (_inFlight.Count >= options.MaxCallsInFlightPerStation)
+            if (_inFlight.Count >= options.MaxCallsInFlightPerStation || stopping.IsCancellationRequested)
             {
                 // Still pending in the state: the next message or maintenance tick hands them over.
                 foreach (var e in events)
