@@ -178,8 +178,9 @@ public class SiloShutdownTests(ITestOutputHelper testOutput)
         return line.Success ? long.Parse(line.Groups[2].Value, System.Globalization.CultureInfo.InvariantCulture) : 0;
     }
 
+    /// <summary>Each station docks its own battery, as a real fleet does: one battery reported by hundreds of stations at once is an anomaly, not the load under test.</summary>
     private static byte[] Snapshot(string stationId, long seq) =>
-        TelemetryBuilder.For(stationId).Seq(seq).Ambient(null, null).Charging(1, "b", socPct: 50, tempC: 30, sohPct: null, cycles: null).Json();
+        TelemetryBuilder.For(stationId).Seq(seq).Ambient(null, null).Charging(1, stationId + "-b", socPct: 50, tempC: 30, sohPct: null, cycles: null).Json();
 
     /// <summary>The Release silo as its own process, as ECS runs it; its output collected for the assertions.</summary>
     private static (Process Process, System.Text.StringBuilder Output) StartSilo(params string[] args)
