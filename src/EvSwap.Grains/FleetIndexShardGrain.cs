@@ -17,13 +17,12 @@ public sealed class FleetIndexShardGrain : Grain, IFleetIndexShardGrain
 {
     private static readonly TimeSpan PersistInterval = TimeSpan.FromSeconds(30);
 
-    private readonly IPersistentState<FleetShardState> _state;
+    private readonly WriteBehindState<FleetShardState> _state;
     private readonly StationOptions _options;
     private readonly TimeProvider _time;
     private readonly FleetShardWatchers _watchers;
     private IGrainTimer? _watchTimer;
-    private string[]? _sortedIds;
-    private bool _dirty;
+    private readonly SortedKeys _sortedIds = new();
 
     public FleetIndexShardGrain(
         [PersistentState("fleet-shard", StationGrain.StorageName)] IPersistentState<FleetShardState> state,
@@ -32,32 +31,32 @@ public sealed class FleetIndexShardGrain : Grain, IFleetIndexShardGrain
         Microsoft.Extensions.Logging.ILogger<FleetIndexShardGrain> logger)
     {
         _watchers = new FleetShardWatchers(logger);
-        _state = state;
+        _state = new WriteBehindState<FleetShardState>(state, PersistInterval);
         _options = options.Value;
         _time = time;
     }
 
     public override Task OnActivateAsync(CancellationToken cancellationToken)
     {
-        this.RegisterGrainTimer(PersistIfDirtyAsync, new GrainTimerCreationOptions(PersistInterval, PersistInterval) { KeepAlive = false });
+        _state.Start(this);
         return Task.CompletedTask;
     }
 
-    public override async Task OnDeactivateAsync(DeactivationReason reason, CancellationToken cancellationToken) => await PersistIfDirtyAsync(cancellationToken);
+    public override async Task OnDeactivateAsync(DeactivationReason reason, CancellationToken cancellationToken) => await _state.FlushAsync(cancellationToken);
 
     public Task Upsert(StationSummary summary)
     {
         var stations = _state.State.Stations;
         if (!stations.ContainsKey(summary.StationId))
         {
-            _sortedIds = null;
+            _sortedIds.Invalidate();
         }
 
         // Summaries may arrive out of order (one-way calls, a station moving between silos): keep the newest.
         if (!stations.TryGetValue(summary.StationId, out var existing) || existing.LastSeen <= summary.LastSeen)
         {
             stations[summary.StationId] = summary;
-            _dirty = true;
+            _state.Changed();
             _watchers.Changed(summary);
         }
 
@@ -70,13 +69,8 @@ public sealed class FleetIndexShardGrain : Grain, IFleetIndexShardGrain
 
     public Task<FleetPage> List(FleetQuery query)
     {
-        var ids = SortedIds();
-        var start = 0;
-        if (query.After is not null)
-        {
-            start = Array.BinarySearch(ids, query.After, StringComparer.Ordinal);
-            start = start >= 0 ? start + 1 : ~start;
-        }
+        var ids = _sortedIds.Of(_state.State.Stations);
+        var start = SortedKeys.Start(ids, query.After);
 
         var now = _time.GetUtcNow();
         var items = new List<StationListItem>(Math.Min(query.Limit, ids.Length));
@@ -107,7 +101,7 @@ public sealed class FleetIndexShardGrain : Grain, IFleetIndexShardGrain
     {
         var now = _time.GetUtcNow();
         var result = new List<FleetAlert>();
-        foreach (var id in SortedIds())
+        foreach (var id in _sortedIds.Of(_state.State.Stations))
         {
             var s = _state.State.Stations[id];
             result.AddRange(StationModel.ActiveAlerts(s.Alerts, s.LastSeen, now, _options.OfflineAfter).Select(a => new FleetAlert(id, a)));
@@ -118,14 +112,9 @@ public sealed class FleetIndexShardGrain : Grain, IFleetIndexShardGrain
 
     public Task<FleetAlertPage> ListAlerts(FleetAlertQuery query)
     {
-        var ids = SortedIds();
-        var start = 0;
-        if (query.After is { } after)
-        {
-            // The cursor's own station may still have alerts after it; stations before it have none to give.
-            start = Array.BinarySearch(ids, after.StationId, StringComparer.Ordinal);
-            start = start >= 0 ? start : ~start;
-        }
+        var ids = _sortedIds.Of(_state.State.Stations);
+        // The cursor's own station may still have alerts after it; stations before it have none to give.
+        var start = SortedKeys.Start(ids, query.After?.StationId, inclusive: true);
 
         var now = _time.GetUtcNow();
         var items = new List<FleetAlert>(Math.Min(query.Limit, 64));
@@ -175,32 +164,4 @@ public sealed class FleetIndexShardGrain : Grain, IFleetIndexShardGrain
         StationStatus.Alerting => alerts > 0,
         _ => false,
     };
-
-    private string[] SortedIds()
-    {
-        if (_sortedIds is null)
-        {
-            _sortedIds = [.. _state.State.Stations.Keys];
-            Array.Sort(_sortedIds, StringComparer.Ordinal);
-        }
-
-        return _sortedIds;
-    }
-
-    private async Task PersistIfDirtyAsync(CancellationToken cancellationToken)
-    {
-        if (_dirty)
-        {
-            _dirty = false;
-            try
-            {
-                await _state.WriteStateAsync(cancellationToken);
-            }
-            catch
-            {
-                _dirty = true;
-                throw;
-            }
-        }
-    }
 }

@@ -19,25 +19,24 @@ public sealed class BatteryFleetStatsGrain : Grain, IBatteryFleetStatsGrain
     private static readonly TimeSpan PersistInterval = TimeSpan.FromSeconds(30);
     private const int Bins = (int)(100 / SohBin.BinWidthPct) + 1;
 
-    private readonly IPersistentState<BatteryFleetStatsState> _state;
+    private readonly WriteBehindState<BatteryFleetStatsState> _state;
     private readonly BatteryOptions _options;
-    private bool _dirty;
 
     public BatteryFleetStatsGrain(
         [PersistentState("battery-fleet-stats", BatteryGrain.StorageName)] IPersistentState<BatteryFleetStatsState> state,
         IOptions<BatteryOptions> options)
     {
-        _state = state;
+        _state = new WriteBehindState<BatteryFleetStatsState>(state, PersistInterval);
         _options = options.Value;
     }
 
     public override Task OnActivateAsync(CancellationToken cancellationToken)
     {
-        this.RegisterGrainTimer(PersistIfDirtyAsync, new GrainTimerCreationOptions(PersistInterval, PersistInterval) { KeepAlive = false });
+        _state.Start(this);
         return Task.CompletedTask;
     }
 
-    public override Task OnDeactivateAsync(DeactivationReason reason, CancellationToken cancellationToken) => PersistIfDirtyAsync(cancellationToken);
+    public override Task OnDeactivateAsync(DeactivationReason reason, CancellationToken cancellationToken) => _state.FlushAsync(cancellationToken);
 
     public Task<double?> Move(SohBin? from, SohBin to)
     {
@@ -53,7 +52,7 @@ public sealed class BatteryFleetStatsGrain : Grain, IBatteryFleetStatsGrain
         }
 
         counts[to.Bin]++;
-        _dirty = true;
+        _state.Changed();
         return Task.FromResult(Median(counts, _options.MinBucketBatteries));
     }
 
@@ -78,22 +77,5 @@ public sealed class BatteryFleetStatsGrain : Grain, IBatteryFleetStatsGrain
         }
 
         return null;
-    }
-
-    private async Task PersistIfDirtyAsync(CancellationToken cancellationToken)
-    {
-        if (_dirty)
-        {
-            _dirty = false;
-            try
-            {
-                await _state.WriteStateAsync(cancellationToken);
-            }
-            catch
-            {
-                _dirty = true;
-                throw;
-            }
-        }
     }
 }

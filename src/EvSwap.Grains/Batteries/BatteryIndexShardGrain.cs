@@ -19,42 +19,41 @@ public sealed class BatteryIndexShardGrain : Grain, IBatteryIndexShardGrain
 {
     private static readonly TimeSpan PersistInterval = TimeSpan.FromSeconds(30);
 
-    private readonly IPersistentState<BatteryIndexShardState> _state;
+    private readonly WriteBehindState<BatteryIndexShardState> _state;
     private readonly BatteryOptions _options;
     private readonly TimeProvider _time;
-    private string[]? _sortedIds;
-    private bool _dirty;
+    private readonly SortedKeys _sortedIds = new();
 
     public BatteryIndexShardGrain(
         [PersistentState("battery-index", BatteryGrain.StorageName)] IPersistentState<BatteryIndexShardState> state,
         IOptions<BatteryOptions> options,
         TimeProvider time)
     {
-        _state = state;
+        _state = new WriteBehindState<BatteryIndexShardState>(state, PersistInterval);
         _options = options.Value;
         _time = time;
     }
 
     public override Task OnActivateAsync(CancellationToken cancellationToken)
     {
-        this.RegisterGrainTimer(PersistIfDirtyAsync, new GrainTimerCreationOptions(PersistInterval, PersistInterval) { KeepAlive = false });
+        _state.Start(this);
         return Task.CompletedTask;
     }
 
-    public override Task OnDeactivateAsync(DeactivationReason reason, CancellationToken cancellationToken) => PersistIfDirtyAsync(cancellationToken);
+    public override Task OnDeactivateAsync(DeactivationReason reason, CancellationToken cancellationToken) => _state.FlushAsync(cancellationToken);
 
     public Task Upsert(BatterySummary summary)
     {
         var batteries = _state.State.Batteries;
         if (!batteries.TryGetValue(summary.BatteryId, out var existing))
         {
-            _sortedIds = null;
+            _sortedIds.Invalidate();
         }
 
         if (existing is null || existing.Updated <= summary.Updated)
         {
             batteries[summary.BatteryId] = summary;
-            _dirty = true;
+            _state.Changed();
         }
 
         return Task.CompletedTask;
@@ -64,13 +63,8 @@ public sealed class BatteryIndexShardGrain : Grain, IBatteryIndexShardGrain
 
     public Task<BatteryPage> List(BatteryQuery query)
     {
-        var ids = SortedIds();
-        var start = 0;
-        if (query.After is not null)
-        {
-            start = Array.BinarySearch(ids, query.After, StringComparer.Ordinal);
-            start = start >= 0 ? start + 1 : ~start;
-        }
+        var ids = _sortedIds.Of(_state.State.Batteries);
+        var start = SortedKeys.Start(ids, query.After);
 
         var now = _time.GetUtcNow();
         var items = new List<BatterySummary>(Math.Min(query.Limit, ids.Length));
@@ -101,32 +95,4 @@ public sealed class BatteryIndexShardGrain : Grain, IBatteryIndexShardGrain
         && (q.Anomaly is null || b.Anomalies.Contains(q.Anomaly))
         && (q.SohBelow is null || b.SohPct < q.SohBelow)
         && (q.StationId is null || (b.Custody.StationId == q.StationId && b.Custody.Status == BatteryStatuses.InStation));
-
-    private string[] SortedIds()
-    {
-        if (_sortedIds is null)
-        {
-            _sortedIds = [.. _state.State.Batteries.Keys];
-            Array.Sort(_sortedIds, StringComparer.Ordinal);
-        }
-
-        return _sortedIds;
-    }
-
-    private async Task PersistIfDirtyAsync(CancellationToken cancellationToken)
-    {
-        if (_dirty)
-        {
-            _dirty = false;
-            try
-            {
-                await _state.WriteStateAsync(cancellationToken);
-            }
-            catch
-            {
-                _dirty = true;
-                throw;
-            }
-        }
-    }
 }
