@@ -26,7 +26,7 @@ public static class AlarmEndpoints
 
         group.MapGet("/", ListAlarms)
             .WithName("ListAlarms")
-            .WithSummary("Alarms across the fleet, newest raised first, paged; filter by state, kind, severity, station and raised time.")
+            .WithSummary("Alarms across the fleet, newest raised first, paged; filter by state, kind, severity, station, battery and raised time.")
             .Produces<AlarmListResponse>()
             .ProducesProblem(StatusCodes.Status400BadRequest);
 
@@ -100,7 +100,7 @@ public static class AlarmEndpoints
     }
 
     internal static async Task<IResult> ListAlarms(
-        AlarmReader reader, string? state, string? kind, string? severity, string? station, string? from, string? to, string? cursor, string? limit)
+        AlarmReader reader, string? state, string? kind, string? severity, string? station, string? from, string? to, string? cursor, string? limit, string? battery = null)
     {
         if (state is not null && !AlarmStates.All.Contains(state))
         {
@@ -122,6 +122,11 @@ public static class AlarmEndpoints
             return QueryParsing.BadRequest("station", $"a station id is 1-{TelemetryTopic.MaxStationIdLength} characters of [A-Za-z0-9_-]; got '{station}'.");
         }
 
+        if (battery is not null && !BatteryIds.IsValid(battery))
+        {
+            return QueryParsing.BadRequest("battery", $"a battery id is 1-{BatteryIds.MaxLength} characters without control characters; got '{battery}'.");
+        }
+
         if (!QueryParsing.TryTime("from", from, DateTimeOffset.MinValue, out var fromTime, out var error)
             || !QueryParsing.TryTime("to", to, DateTimeOffset.MaxValue, out var toTime, out error)
             || !QueryParsing.TryLimit(limit, 100, MaxPageSize, out var pageSize, out error))
@@ -139,7 +144,7 @@ public static class AlarmEndpoints
             return QueryParsing.BadRequest("cursor", "cursor must be a nextCursor value from an earlier page, passed back unchanged.");
         }
 
-        var query = new AlarmQuery(state, kind, severity, station, from is null ? null : fromTime, to is null ? null : toTime, after, pageSize);
+        var query = new AlarmQuery(state, kind, severity, station, from is null ? null : fromTime, to is null ? null : toTime, after, pageSize, battery);
         var page = await reader.ListAsync(query);
         var next = page.HasMore && page.Items.Count > 0 ? EncodeCursor(page.Items[^1]) : null;
         return TypedResults.Ok(new AlarmListResponse(page.Items, next));

@@ -27,7 +27,7 @@ public sealed partial class StationGrain : Grain, IStationGrain
     private readonly TimeProvider _time;
     private readonly ILogger<StationGrain> _logger;
     private readonly StationMetrics _metrics;
-    private readonly StationAlarmSender _alarms;
+    private readonly AlarmTransitionSender _alarms;
     private StationArchiver _archiver = null!;
     private StationLedger _ledger = null!;
     private readonly Func<StationState, StationLedger> _newLedger;
@@ -50,7 +50,7 @@ public sealed partial class StationGrain : Grain, IStationGrain
         IOptions<FleetOptions> fleetOptions,
         TimeProvider time,
         StationMetrics metrics,
-        StationAlarmSender alarms,
+        AlarmTransitionSender alarms,
         ILogger<StationGrain> logger,
         EvSwap.Ledger.SwapLedgerWriter ledger,
         IOptions<EvSwap.Ledger.LedgerOptions> ledgerOptions,

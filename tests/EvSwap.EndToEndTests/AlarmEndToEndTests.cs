@@ -87,6 +87,37 @@ public sealed class AlarmEndToEndTests
     }
 
     [Fact]
+    public async Task A_worn_battery_reported_over_mqtt_raises_one_battery_alarm_found_by_its_battery_id()
+    {
+        await using var silo = await TestSilo.StartAsync();
+        var publisher = await silo.ConnectPublisherAsync("battery-alarm-e2e");
+        var topic = TelemetryTopic.For("al-bat");
+        var t0 = DateTimeOffset.UtcNow.AddHours(-5);
+        byte[] Worn(long seq, DateTimeOffset at, double soh) => TelemetryBuilder.For("al-bat").Seq(seq).At(at).Ambient(null, null)
+            .Ready(1, "bat-fresh", socPct: 99, tempC: 25, sohPct: 96, cycles: 100)
+            .Ready(2, "bat-worn", socPct: 98, tempC: 26, sohPct: soh, cycles: 2100)
+            .Json();
+
+        // Docked with 66 %, then a health reading two hours later (Ledger:Batteries:HealthInterval) with 65.5 %, each sent twice.
+        foreach (var (seq, at, soh) in new[] { (1L, t0, 66.0), (2L, t0.AddMinutes(1), 66.0), (3L, t0.AddHours(2).AddMinutes(2), 65.5) })
+        {
+            await TestSilo.PublishAsync(publisher, topic, Worn(seq, at, soh));
+            await TestSilo.PublishAsync(publisher, topic, Worn(seq, at, soh));
+        }
+
+        var listed = await Eventually.GetAsync(() => silo.GetJsonAsync("/alarms?battery=bat-worn"), l => l.GetProperty("items").GetArrayLength() > 0);
+        var alarm = Assert.Single(listed.GetProperty("items").EnumerateArray());
+        Assert.Equal((AlertKinds.BatterySohLow, "al-bat", "bat-worn", 2, AlarmSeverities.Major),
+            (alarm.GetProperty("kind").GetString(), alarm.GetProperty("stationId").GetString(), alarm.GetProperty("batteryId").GetString(),
+             alarm.GetProperty("slot").GetInt32(), alarm.GetProperty("severity").GetString()));
+        Assert.Contains("65.5 %", alarm.GetProperty("message").GetString(), StringComparison.Ordinal);
+
+        // Beside the station's other alarms; nothing for the healthy battery.
+        Assert.Single((await silo.GetJsonAsync("/alarms?station=al-bat")).GetProperty("items").EnumerateArray());
+        Assert.Empty((await silo.GetJsonAsync("/alarms?battery=bat-fresh")).GetProperty("items").EnumerateArray());
+    }
+
+    [Fact]
     public async Task A_webhook_that_keeps_failing_is_kept_as_a_failed_delivery_visible_in_the_api()
     {
         await using var receiver = await WebhookReceiver.StartAsync(Secret, failuresPerEvent: int.MaxValue);
@@ -193,7 +224,7 @@ public sealed class AlarmEndToEndTests
     {
         await using var silo = await TestSilo.StartAsync();
 
-        foreach (var (path, parameter) in new[] { ("/alarms?state=sleepy", "state"), ("/alarms?kind=fire", "kind"), ("/alarms?severity=loud", "severity"), ("/alarms?limit=0", "limit"), ("/alarms?from=yesterday", "from"), ("/alarms?cursor=%21%21", "cursor"), ("/alarms?station=a.b", "station") })
+        foreach (var (path, parameter) in new[] { ("/alarms?state=sleepy", "state"), ("/alarms?kind=fire", "kind"), ("/alarms?severity=loud", "severity"), ("/alarms?limit=0", "limit"), ("/alarms?from=yesterday", "from"), ("/alarms?cursor=%21%21", "cursor"), ("/alarms?station=a.b", "station"), ("/alarms?battery=" + new string('b', 65), "battery") })
         {
             var response = await silo.Http.GetAsync(path);
             Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);

@@ -79,4 +79,31 @@ public class AlarmGrainTests(ClusterFixture fixture)
         var offline = Assert.Single((await ShardOf(id).List(new AlarmQuery(null, AlertKinds.Offline, null, id, null, null, null, 10))).Items);
         Assert.Equal(AlarmStates.ActiveUnacknowledged, offline.State);
     }
+
+    [Fact]
+    public async Task A_battery_whose_health_falls_below_the_threshold_raises_one_alarm_at_its_station_and_clears_it_from_another()
+    {
+        var (a, b) = (NewStation(), NewStation());
+        var battery = "bat-" + Guid.NewGuid().ToString("N")[..10];
+        var t0 = DateTimeOffset.UtcNow.AddDays(-1);
+        BatteryEvent Reading(string station, long seq, double soh, DateTimeOffset at) =>
+            new(battery, station, 1, seq, BatteryEventKinds.SlotIndexBase + 2, BatteryEventKinds.Reading, at, 2, 90, soh, 1200, 28);
+        var grain = fixture.Grains.GetGrain<IBatteryGrain>(battery);
+
+        IReadOnlyList<BatteryEvent> low = [Reading(a, 1, 66, t0), Reading(a, 2, 65.5, t0.AddHours(2))];
+        await grain.Apply(low);
+        // A station whose confirmation was lost hands the same readings over again.
+        await grain.Apply(low);
+        await grain.Apply([low[1]]);
+
+        var byBattery = new AlarmQuery(null, AlertKinds.BatterySohLow, null, a, null, null, null, 10, battery);
+        var alarm = Assert.Single((await Eventually.GetAsync(() => ShardOf(a).List(byBattery), p => p.Items.Count > 0)).Items);
+        Assert.Equal((battery, 2, AlarmStates.ActiveUnacknowledged), (alarm.BatteryId, alarm.Slot, alarm.State));
+
+        // Recalibrated at another station: the clear reaches the alarm where it was raised.
+        await grain.Apply([Reading(b, 1, 80, t0.AddHours(5))]);
+        var cleared = Assert.Single((await Eventually.GetAsync(() => ShardOf(a).List(byBattery), p => p.Items is [{ ClearedAt: not null }])).Items);
+        Assert.Equal(alarm.Id, cleared.Id);
+        Assert.Empty((await ShardOf(b).List(new AlarmQuery(null, null, null, b, null, null, null, 10))).Items);
+    }
 }

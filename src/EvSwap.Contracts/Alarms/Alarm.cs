@@ -16,7 +16,8 @@ public sealed record Alarm(
     [property: Id(9)] DateTimeOffset? AcknowledgedAt,
     [property: Id(10)] string? AcknowledgedBy,
     [property: Id(11)] string? Assignee,
-    [property: Id(12)] IReadOnlyList<AlarmComment> Comments)
+    [property: Id(12)] IReadOnlyList<AlarmComment> Comments,
+    [property: Id(13)] string? BatteryId = null)
 {
     public string State => AlarmStates.Of(ClearedAt is not null, AcknowledgedAt is not null);
 }

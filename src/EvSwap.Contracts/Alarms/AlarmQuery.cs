@@ -10,4 +10,5 @@ public sealed record AlarmQuery(
     [property: Id(4)] DateTimeOffset? From,
     [property: Id(5)] DateTimeOffset? To,
     [property: Id(6)] AlarmCursor? After,
-    [property: Id(7)] int Limit);
+    [property: Id(7)] int Limit,
+    [property: Id(8)] string? BatteryId = null);

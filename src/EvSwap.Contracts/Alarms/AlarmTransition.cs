@@ -4,6 +4,8 @@ namespace EvSwap.Contracts;
 /// A rule's verdict on one condition: raise the alarm <see cref="AlarmId"/>, or clear it. Applying the same transition
 /// twice changes nothing, so a station may resend it after a crash or a failed call.
 /// </summary>
+/// <param name="StationId">The station the alarm belongs to: for a battery's alarm, where the reading that raised it was made (the id says so too).</param>
+/// <param name="BatteryId">Set for alarms about a battery rather than a slot.</param>
 [GenerateSerializer, Immutable]
 public sealed record AlarmTransition(
     [property: Id(0)] string AlarmId,
@@ -14,4 +16,5 @@ public sealed record AlarmTransition(
     [property: Id(5)] bool Raise,
     [property: Id(6)] DateTimeOffset At,
     [property: Id(7)] string? Code,
-    [property: Id(8)] string Message);
+    [property: Id(8)] string Message,
+    [property: Id(9)] string? BatteryId = null);

@@ -21,7 +21,7 @@ public sealed class AlarmBook(AlarmShardState state, AlarmOptions options)
             var existing = state.Alarms.GetValueOrDefault(t.AlarmId);
             if (t.Raise && existing is null)
             {
-                var alarm = new Alarm(t.AlarmId, t.StationId, t.Slot, t.Kind, t.Severity, t.Code, t.Message, t.At, null, null, null, null, []);
+                var alarm = new Alarm(t.AlarmId, t.StationId, t.Slot, t.Kind, t.Severity, t.Code, t.Message, t.At, null, null, null, null, [], t.BatteryId);
                 Record(changes, alarm, AlarmEvents.Raised, now);
             }
             else if (!t.Raise && existing is { ClearedAt: null })
@@ -188,6 +188,7 @@ public sealed class AlarmBook(AlarmShardState state, AlarmOptions options)
         && (q.Kind is null || a.Kind == q.Kind)
         && (q.Severity is null || a.Severity == q.Severity)
         && (q.StationId is null || a.StationId == q.StationId)
+        && (q.BatteryId is null || a.BatteryId == q.BatteryId)
         && (q.From is null || a.RaisedAt >= q.From)
         && (q.To is null || a.RaisedAt < q.To)
         && (q.After is null || q.After.Precedes(a));

@@ -237,16 +237,7 @@ public static class AlarmEngine
             Changed = true;
         }
 
-        private void Queue(AlarmTransition transition)
-        {
-            if (rules.Outbox.Count >= MaxOutbox)
-            {
-                rules.Outbox.RemoveAt(0);
-                rules.DroppedTransitions++;
-            }
-
-            rules.Outbox.Add(transition);
-        }
+        private void Queue(AlarmTransition transition) => rules.Enqueue(transition);
 
         private string Describe(string kind, int? slot, string? code, double value, double other) => kind switch
         {

@@ -35,13 +35,32 @@ public sealed class AlarmRuleOptions
     /// <summary>Charged batteries (ready, at or above Station:ChargedSocPct): raised below RaiseAt, cleared at ClearAt or more.</summary>
     public AlarmRule LowAvailability { get; set; } = new() { Severity = AlarmSeverities.Minor, RaiseAt = 1, ClearAt = 1, RaiseAfter = TimeSpan.FromMinutes(10), ClearAfter = TimeSpan.FromMinutes(1) };
 
+    /// <summary>
+    /// A battery's state of health in %, from the battery ledger: raised below RaiseAt for MinMessages health readings,
+    /// cleared at ClearAt or above (a recalibrated BMS). The default is the usual end of a battery's first life.
+    /// </summary>
+    public AlarmRule BatterySohLow { get; set; } = new() { Severity = AlarmSeverities.Major, RaiseAt = 70, ClearAt = 72, MinMessages = 2 };
+
+    /// <summary>
+    /// Points of state of health lost per 30 days, over the battery's daily minimums of the last
+    /// <see cref="BatterySohFallWindow"/>: raised at RaiseAt or faster, cleared below ClearAt. Judged only once the
+    /// days span <see cref="BatterySohFallMinSpan"/>, so one bad day's reading is not a trend.
+    /// </summary>
+    public AlarmRule BatterySohFalling { get; set; } = new() { Severity = AlarmSeverities.Minor, RaiseAt = 2, ClearAt = 1, MinMessages = 1 };
+
+    public TimeSpan BatterySohFallWindow { get; set; } = TimeSpan.FromDays(30);
+
+    public TimeSpan BatterySohFallMinSpan { get; set; } = TimeSpan.FromDays(7);
+
     public IEnumerable<string> Validate()
     {
         foreach (var error in OverTemperature.Validate(nameof(OverTemperature))
             .Concat(RapidRise.Validate(nameof(RapidRise)))
             .Concat(SlotFault.Validate(nameof(SlotFault)))
             .Concat(Offline.Validate(nameof(Offline)))
-            .Concat(LowAvailability.Validate(nameof(LowAvailability))))
+            .Concat(LowAvailability.Validate(nameof(LowAvailability)))
+            .Concat(BatterySohLow.Validate(nameof(BatterySohLow)))
+            .Concat(BatterySohFalling.Validate(nameof(BatterySohFalling))))
         {
             yield return error;
         }
@@ -69,6 +88,29 @@ public sealed class AlarmRuleOptions
         if (LowAvailability.RaiseAt < 1 || LowAvailability.ClearAt < LowAvailability.RaiseAt)
         {
             yield return $"Alarms:Rules:LowAvailability:RaiseAt must be at least 1 battery and ClearAt not below it (are {LowAvailability.RaiseAt} and {LowAvailability.ClearAt}).";
+        }
+
+        foreach (var error in ValidateBatteryRules())
+        {
+            yield return error;
+        }
+    }
+
+    private IEnumerable<string> ValidateBatteryRules()
+    {
+        if (BatterySohLow.RaiseAt is <= 0 or > 100 || BatterySohLow.ClearAt < BatterySohLow.RaiseAt || BatterySohLow.ClearAt > 100)
+        {
+            yield return $"Alarms:Rules:BatterySohLow:RaiseAt must be a state of health in % (0-100] and ClearAt not below it nor above 100 (are {BatterySohLow.RaiseAt} and {BatterySohLow.ClearAt}).";
+        }
+
+        if (BatterySohFalling.RaiseAt <= 0 || BatterySohFalling.ClearAt > BatterySohFalling.RaiseAt)
+        {
+            yield return $"Alarms:Rules:BatterySohFalling:RaiseAt (points per 30 days) must be positive and ClearAt not above it (are {BatterySohFalling.RaiseAt} and {BatterySohFalling.ClearAt}).";
+        }
+
+        if (BatterySohFallMinSpan < TimeSpan.FromDays(1) || BatterySohFallWindow < BatterySohFallMinSpan)
+        {
+            yield return $"Alarms:Rules:BatterySohFallMinSpan must be at least 1.00:00:00 and Alarms:Rules:BatterySohFallWindow not shorter (are {BatterySohFallMinSpan} and {BatterySohFallWindow}).";
         }
     }
 

@@ -20,4 +20,16 @@ public sealed class AlarmRuleState
 
     /// <summary>Transitions dropped because the outbox was full (<see cref="AlarmEngine.MaxOutbox"/>), never reset: the grain logs it.</summary>
     [Id(3)] public long DroppedTransitions { get; set; }
+
+    /// <summary>Queues a transition for the alarm shard; past <see cref="AlarmEngine.MaxOutbox"/> the oldest is dropped and counted.</summary>
+    public void Enqueue(AlarmTransition transition)
+    {
+        if (Outbox.Count >= AlarmEngine.MaxOutbox)
+        {
+            Outbox.RemoveAt(0);
+            DroppedTransitions++;
+        }
+
+        Outbox.Add(transition);
+    }
 }

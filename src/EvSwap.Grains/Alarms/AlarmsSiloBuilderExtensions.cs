@@ -18,7 +18,7 @@ public static class AlarmsSiloBuilderExtensions
         services.TryAddSingleton(TimeProvider.System);
         services.AddSingleton(sp => new WebhookSender(sp.GetRequiredService<TimeProvider>()));
         services.AddSingleton<AlarmMetrics>();
-        services.AddSingleton<StationAlarmSender>();
+        services.AddSingleton<AlarmTransitionSender>();
         services.AddHostedService<AlarmSweeper>();
         return services;
     }

@@ -12,8 +12,9 @@ public static class BatteryBook
     public static readonly Comparison<BatteryHistoryEntry> Order = (a, b) =>
         a.At != b.At ? a.At.CompareTo(b.At) : string.CompareOrdinal(a.EventId, b.EventId);
 
+    /// <param name="onLatestHealth">Called after each new event that became the battery's latest reading with a state of health: where its alarm rules are judged, once per reading.</param>
     /// <returns>How many of the events were new (applied now); the rest had been applied before.</returns>
-    public static int Apply(BatteryState state, IReadOnlyList<BatteryEvent> events, BatteryOptions options)
+    public static int Apply(BatteryState state, IReadOnlyList<BatteryEvent> events, BatteryOptions options, Action? onLatestHealth = null)
     {
         var applied = 0;
         foreach (var e in events.OrderBy(e => e.At))
@@ -39,9 +40,9 @@ public static class BatteryBook
             }
 
             Insert(state.History, new BatteryHistoryEntry(e.At, e.Kind, e.StationId, e.Slot, e.Key, e.SocPct, e.SohPct, e.Cycles, e.TempC));
-            if (e.HasReading)
+            if (e.HasReading && ApplyReading(state, e, options) && e.SohPct is not null)
             {
-                ApplyReading(state, e, options);
+                onLatestHealth?.Invoke();
             }
         }
 
@@ -151,10 +152,12 @@ public static class BatteryBook
         }
     }
 
-    private static void ApplyReading(BatteryState state, BatteryEvent e, BatteryOptions options)
+    /// <returns>True when the reading became the latest.</returns>
+    private static bool ApplyReading(BatteryState state, BatteryEvent e, BatteryOptions options)
     {
         var previous = state.Latest;
-        if (previous is null || e.At >= previous.At)
+        var latest = previous is null || e.At >= previous.At;
+        if (latest)
         {
             // A docking may carry only the state of charge; what the battery reported before still holds.
             state.Latest = new BatteryReading(e.At, e.StationId, e.Slot, e.SocPct ?? previous?.SocPct, e.SohPct ?? previous?.SohPct,
@@ -198,6 +201,8 @@ public static class BatteryBook
                 state.MaxCyclesAt = e.At > state.MaxCyclesAt ? e.At : state.MaxCyclesAt;
             }
         }
+
+        return latest;
     }
 
     private static void RecordSohDay(BatteryState state, DateOnly day, double soh, BatteryOptions options)

@@ -19,6 +19,9 @@ public sealed class BatteryGrain : Grain, IBatteryGrain
     /// <summary>An unchanged index entry is pushed again after this, so an index shard that lost its write-behind heals.</summary>
     private static readonly TimeSpan IndexRefresh = TimeSpan.FromHours(6);
 
+    /// <summary>How often a battery tries again to hand over alarm transitions its alarm shard did not accept.</summary>
+    private static readonly TimeSpan AlarmRetry = TimeSpan.FromSeconds(30);
+
     private readonly IPersistentState<BatteryState> _state;
     private readonly BatteryOptions _options;
     private readonly BatteryModels _models;
@@ -27,7 +30,10 @@ public sealed class BatteryGrain : Grain, IBatteryGrain
     private readonly ILogger<BatteryGrain> _logger;
     private readonly int _indexShards;
     private readonly CancellationToken _stopping;
+    private readonly AlarmTransitionSender _alarms;
     private BatterySummary? _pushed;
+    private readonly Action _judgeAlarms;
+    private IGrainTimer? _alarmRetry;
     private bool _unsaved;
 
     public BatteryGrain(
@@ -38,8 +44,11 @@ public sealed class BatteryGrain : Grain, IBatteryGrain
         TimeProvider time,
         BatteryMetrics metrics,
         ILogger<BatteryGrain> logger,
+        AlarmTransitionSender alarms,
         Microsoft.Extensions.Hosting.IHostApplicationLifetime lifetime)
     {
+        _alarms = alarms;
+        _judgeAlarms = () => BatteryAlarms.Evaluate(BatteryId, State, _alarms.Rules);
         _stopping = lifetime.ApplicationStopping;
         _state = state;
         _options = options.Value;
@@ -56,8 +65,10 @@ public sealed class BatteryGrain : Grain, IBatteryGrain
     public async Task Apply(IReadOnlyList<BatteryEvent> events)
     {
         _metrics.Called(events.Count);
-        var applied = BatteryBook.Apply(State, events, _options);
+        // Judged once per new reading and stored with it: a repeated event applies nothing and judges nothing.
+        var applied = BatteryBook.Apply(State, events, _options, _judgeAlarms);
         _unsaved |= applied > 0;
+
         if (!_unsaved)
         {
             // Applied and stored before: a station handing them over again after a lost confirmation.
@@ -81,6 +92,7 @@ public sealed class BatteryGrain : Grain, IBatteryGrain
         }
 
         await PushIndexAsync();
+        await SendAlarmsAsync();
     }
 
     public Task<BatteryView?> GetView()
@@ -158,6 +170,29 @@ public sealed class BatteryGrain : Grain, IBatteryGrain
         catch (Exception ex) when (ex is not OperationCanceledException)
         {
             _logger.LogWarning(ex, "Battery {BatteryId}: index shard unreachable; the entry is pushed with the next event.", BatteryId);
+        }
+    }
+
+    /// <summary>
+    /// Hands queued alarm transitions to their shards. They are stored with the events that raised them, so a failure
+    /// only delays them: a timer keeps trying (and keeps the battery active) until they are accepted.
+    /// </summary>
+    private async Task SendAlarmsAsync()
+    {
+        if (State.Alarms is not { Outbox.Count: > 0 } rules || _stopping.IsCancellationRequested)
+        {
+            return;
+        }
+
+        await _alarms.SendAsync($"Battery {BatteryId}", rules);
+        if (rules.Outbox.Count == 0)
+        {
+            _alarmRetry?.Dispose();
+            _alarmRetry = null;
+        }
+        else
+        {
+            _alarmRetry ??= this.RegisterGrainTimer(SendAlarmsAsync, new GrainTimerCreationOptions(AlarmRetry, AlarmRetry) { KeepAlive = true });
         }
     }
 

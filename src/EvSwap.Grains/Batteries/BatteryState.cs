@@ -42,5 +42,8 @@ public sealed class BatteryState
     /// <summary>The first time in service (the first event's station time).</summary>
     [Id(20)] public DateTimeOffset? FirstSeen { get; set; }
 
+    /// <summary>The battery's health alarm rules and the transitions its alarm shards have not yet accepted; null until a rule needs it.</summary>
+    [Id(21)] public AlarmRuleState? Alarms { get; set; }
+
     public bool Known => EventsApplied > 0;
 }
