@@ -5,13 +5,13 @@ using Orleans;
 using Orleans.Configuration;
 using Orleans.Runtime;
 
+using static EvSwap.Orleans.DynamoDB.Tests.MembershipRows;
+
 namespace EvSwap.Orleans.DynamoDB.Tests;
 
 /// <summary>The Orleans IMembershipTable contract, case by case, against dynalite.</summary>
 public sealed class MembershipTableConformanceTests(DynaliteFixture dynalite) : IClassFixture<DynaliteFixture>
 {
-    private static int _generation = 1000;
-
     [Fact]
     public async Task Empty_table_reads_version_zero_with_a_non_empty_etag()
     {
@@ -282,28 +282,6 @@ public sealed class MembershipTableConformanceTests(DynaliteFixture dynalite) : 
         Assert.Empty((await blue.ReadAllAsync(CancellationToken.None)).Members);
     }
 
-    [Fact]
-    public async Task Missing_table_is_a_clear_startup_error_unless_creation_is_asked_for()
-    {
-        var options = dynalite.Configure(new DynamoDBClusteringOptions { MembershipTableName = DynaliteFixture.UniqueName("missing") });
-        options.CreateIfNotExists = false;
-        using var table = new DynamoDBMembershipTable(Options.Create(options), ClusterOptions("c"), NullLogger<DynamoDBMembershipTable>.Instance);
-
-        var error = await Assert.ThrowsAsync<InvalidOperationException>(() => table.InitializeMembershipTableAsync(true, CancellationToken.None));
-        Assert.Contains(options.MembershipTableName, error.Message);
-        Assert.Contains("CreateIfNotExists", error.Message);
-    }
-
-    [Fact]
-    public void Options_without_region_or_endpoint_are_rejected_with_a_message_that_says_what_to_set()
-    {
-        var error = Assert.Throws<DynamoDBOptionsException>(() => new DynamoDBMembershipTable(
-            Options.Create(new DynamoDBClusteringOptions { MembershipTableName = "x" }), ClusterOptions("c"), NullLogger<DynamoDBMembershipTable>.Instance));
-
-        Assert.Contains("DynamoDB:Region", error.Message);
-        Assert.Contains("DynamoDB:MembershipTableName 'x'", error.Message);
-    }
-
     private async Task<DynamoDBMembershipTable> CreateTableAsync(DynamoDBClusteringOptions? options = null, string? clusterId = null)
     {
         options ??= dynalite.Configure(new DynamoDBClusteringOptions { MembershipTableName = DynaliteFixture.UniqueName("membership") });
@@ -312,57 +290,5 @@ public sealed class MembershipTableConformanceTests(DynaliteFixture dynalite) : 
         return table;
     }
 
-    private static Tuple<MembershipEntry, string> Row(MembershipTableData data, SiloAddress silo)
-    {
-        var row = data.TryGet(silo);
-        Assert.NotNull(row);
-        return row;
-    }
-
-    private static IOptions<ClusterOptions> ClusterOptions(string clusterId) => Options.Create(new ClusterOptions { ServiceId = "evswap-tests", ClusterId = clusterId });
-
-    private static SiloAddress NewAddress() => SiloAddress.New(IPAddress.Loopback, 12345, Interlocked.Increment(ref _generation));
-
-    private static DateTime Seconds(DateTime t) => new(t.Year, t.Month, t.Day, t.Hour, t.Minute, t.Second, DateTimeKind.Utc);
-
-    private static MembershipEntry NewEntry()
-    {
-        var address = NewAddress();
-        return new MembershipEntry
-        {
-            SiloAddress = address,
-            HostName = "host",
-            SiloName = "silo-" + address.Generation,
-            Status = SiloStatus.Joining,
-            ProxyPort = 30000,
-            StartTime = Seconds(DateTime.UtcNow),
-            IAmAliveTime = Seconds(DateTime.UtcNow),
-            SuspectTimes = [],
-        };
-    }
-
-    private static MembershipEntry Insertable(MembershipEntry entry, SiloStatus status, DateTime time)
-    {
-        entry.Status = status;
-        entry.StartTime = Seconds(time);
-        entry.IAmAliveTime = Seconds(time);
-        return entry;
-    }
-
-    private static void AssertSameEntry(MembershipEntry expected, MembershipEntry actual)
-    {
-        Assert.Equal(expected.SiloAddress, actual.SiloAddress);
-        Assert.Equal(expected.Status, actual.Status);
-        Assert.Equal(expected.HostName, actual.HostName);
-        Assert.Equal(expected.SiloName, actual.SiloName);
-        Assert.Equal(expected.RoleName, actual.RoleName);
-        Assert.Equal(expected.ProxyPort, actual.ProxyPort);
-        Assert.Equal(expected.UpdateZone, actual.UpdateZone);
-        Assert.Equal(expected.FaultZone, actual.FaultZone);
-        Assert.Equal(expected.StartTime, actual.StartTime);
-        Assert.Equal(expected.IAmAliveTime, actual.IAmAliveTime);
-        Assert.Equal(
-            (expected.SuspectTimes ?? []).Select(v => (v.Item1, v.Item2)),
-            (actual.SuspectTimes ?? []).Select(v => (v.Item1, v.Item2)));
-    }
+    internal static IOptions<ClusterOptions> ClusterOptions(string clusterId) => Options.Create(new ClusterOptions { ServiceId = "evswap-tests", ClusterId = clusterId });
 }
