@@ -38,7 +38,7 @@ public static class BridgeServiceCollectionExtensions
 
         if (mqtt.Mode == MqttMode.Embedded)
         {
-            services.AddSingleton<EmbeddedHandOff>();
+            services.AddSingleton<EmbeddedReceiver>();
             services.AddSingleton<EmbeddedBroker>();
             services.AddHostedService(sp => sp.GetRequiredService<EmbeddedBroker>());
         }

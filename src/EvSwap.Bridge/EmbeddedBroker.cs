@@ -8,10 +8,10 @@ namespace EvSwap.Bridge;
 
 /// <summary>
 /// The local profile's broker: an MQTTnet server in the silo process, so a developer needs nothing installed.
-/// Telemetry goes from its publish pipeline to <see cref="EmbeddedHandOff"/>; other topics are brokered as usual.
-/// Without a hand-off it is a plain broker (the benchmark measures its ceiling that way).
+/// Telemetry goes from its publish pipeline to <see cref="EmbeddedReceiver"/>; other topics are brokered as usual.
+/// Without a receiver it is a plain broker (the benchmark measures its ceiling that way).
 /// </summary>
-public sealed class EmbeddedBroker(IOptions<MqttOptions> options, EmbeddedHandOff? handOff, ILogger<EmbeddedBroker> logger) : IHostedService, IDisposable
+public sealed class EmbeddedBroker(IOptions<MqttOptions> options, EmbeddedReceiver? handOff, ILogger<EmbeddedBroker> logger) : IHostedService, IDisposable
 {
     private MqttServer? _server;
 
@@ -25,13 +25,13 @@ public sealed class EmbeddedBroker(IOptions<MqttOptions> options, EmbeddedHandOf
 
         _server = CreateServer(address, o.Port, logger);
 
-        // Before the listener opens, so no telemetry is acknowledged that the hand-off did not take.
+        // Before the listener opens, so no telemetry is acknowledged that the receiver did not take.
         handOff?.Attach(_server);
         await _server.StartAsync();
         logger.LogInformation("Embedded MQTT broker listening on mqtt://{Host}:{Port}", o.Host, o.Port);
     }
 
-    /// <summary>The server, not started, without a hand-off; the benchmark measures a bare one built here.</summary>
+    /// <summary>The server, not started, without a receiver; the benchmark measures a bare one built here.</summary>
     public static MqttServer CreateServer(IPAddress address, int port, ILogger logger)
     {
         var server = new MqttServerFactory().CreateMqttServer(ServerOptions(address, port), [new EmbeddedBrokerListener(logger)]);

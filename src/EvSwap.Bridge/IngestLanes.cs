@@ -5,7 +5,7 @@ using MQTTnet;
 namespace EvSwap.Bridge;
 
 /// <summary>
-/// The one ingest path of the embedded hand-off and of every external bridge connection: <see cref="StationLanes{T}"/>
+/// The one ingest path of the embedded receiver and of every external receiver: <see cref="StationLanes{T}"/>
 /// (per-station order, failing stations parked aside) in front of <see cref="TelemetryIngestor"/>, and
 /// acknowledge-after-apply: a broker delivery is acknowledged only once its message is finished, never when it was
 /// refused or failed. A message left unfinished at shutdown is left unacknowledged, so the broker redelivers it.

@@ -44,8 +44,11 @@ internal sealed class StationLanes<T>
         }
     }
 
-    /// <summary>A station's topic always hashes to the same lane, so every item of one station lands in one lane.</summary>
-    public int LaneOf(string key) => FleetIndex.ShardOf(key, _lanes.Length);
+    /// <summary>
+    /// A station's topic always hashes to the same lane, so every item of one station lands in one lane. Lanes live in one
+    /// process, so the runtime's string hash serves; nothing outside this process has to agree on it.
+    /// </summary>
+    public int LaneOf(string key) => (int)((uint)StringComparer.Ordinal.GetHashCode(key) % (uint)_lanes.Length);
 
     /// <summary>Items held: queued, in progress and parked.</summary>
     public int Pending => _lanes.Sum(l => _capacity - l.Slots.CurrentCount);

@@ -7,7 +7,7 @@ namespace EvSwap.Bridge;
 /// <summary>
 /// The bridge of this silo: with an external broker, a pool of <see cref="MqttOptions.Connections"/> connections in
 /// one shared subscription group, each under a client id leased from <see cref="IClientIdLeaseStore"/>; with the
-/// embedded broker, the in-process <see cref="EmbeddedHandOff"/>.
+/// embedded broker, the in-process <see cref="EmbeddedReceiver"/>.
 /// Registered after Orleans so the host stops it first: the bridge drains before grains flush.
 /// </summary>
 public sealed class TelemetryBridge(
@@ -19,10 +19,10 @@ public sealed class TelemetryBridge(
     IClientIdLeaseStore leases,
     TimeProvider time,
     ILoggerFactory loggerFactory,
-    EmbeddedHandOff? embedded = null) : IHostedService, IAsyncDisposable
+    EmbeddedReceiver? embedded = null) : IHostedService, IAsyncDisposable
 {
     private readonly ILogger _logger = loggerFactory.CreateLogger<TelemetryBridge>();
-    private BridgeConnectionPool? _pool;
+    private ExternalReceiverPool? _pool;
     private ClientIdLeaser? _leaser;
 
     public int ConnectionCount => embedded is null ? options.Value.Connections : 1;
@@ -41,12 +41,12 @@ public sealed class TelemetryBridge(
         var o = options.Value;
         if (embedded is not null)
         {
-            _logger.LogInformation("MQTT bridge: in-process hand-off from the embedded broker on {Host}:{Port}.", o.Host, o.Port);
+            _logger.LogInformation("MQTT bridge: in-process receiver on the embedded broker on {Host}:{Port}.", o.Host, o.Port);
             return;
         }
 
         await leases.InitializeAsync(cancellationToken);
-        _pool = new BridgeConnectionPool(o, ingestor, results, metrics, _logger);
+        _pool = new ExternalReceiverPool(o, ingestor, results, metrics, _logger);
         var owner = $"{identity.Name}-{Guid.NewGuid().ToString("N")[..8]}";
         _leaser = new ClientIdLeaser(leases, o.ClientIdLeases, o.ClientIdPrefix, o.Connections, owner, _pool, time, loggerFactory.CreateLogger<ClientIdLeaser>());
         _pool.TakenOver = _leaser.Suspend;

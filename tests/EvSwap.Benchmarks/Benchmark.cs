@@ -61,7 +61,7 @@ public sealed partial class Benchmark(BenchOptions options, Report report)
         report.Add(new Row(Mqttnet, "Bare broker: MQTTnet server (as embedded) -> plain QoS 1 subscriber", embedded.Rate, "msg/s",
             $"publisher {embedded.PublishRate:N0} msg/s, lost {embedded.Lost}"));
 
-        // (c) The same server receiving only: publishes are counted where EvSwap's hand-off takes them, nobody
+        // (c) The same server receiving only: publishes are counted where EvSwap's embedded receiver takes them, nobody
         // subscribes. One MQTT hop, as in the local profile: the ceiling 2a is compared with.
         var receivePort = FreePort.Next();
         using var receiver = EmbeddedBroker.CreateServer(System.Net.IPAddress.Loopback, receivePort, NullLogger.Instance);

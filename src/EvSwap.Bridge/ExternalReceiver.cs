@@ -10,7 +10,7 @@ namespace EvSwap.Bridge;
 /// <see cref="IngestLanes"/> (in order per station, parallel across stations, a failing station parked aside) and are
 /// acknowledged only after their effect is done.
 /// </summary>
-internal sealed partial class BridgeConnection : IAsyncDisposable
+internal sealed partial class ExternalReceiver : IAsyncDisposable
 {
     private readonly IMqttClient _client;
     private readonly MqttClientOptions _clientOptions;
@@ -37,7 +37,7 @@ internal sealed partial class BridgeConnection : IAsyncDisposable
 
     /// <param name="leaseValid">Cancelled when the lease on <paramref name="clientId"/> lapses: the connection closes at once.</param>
     /// <param name="takenOver">Called when the broker reports another connection with this client id.</param>
-    public BridgeConnection(string clientId, MqttOptions options, MqttClientOptions clientOptions, TelemetryIngestor ingestor, CommandResultIngestor results, BridgeMetrics metrics, ILogger logger,
+    public ExternalReceiver(string clientId, MqttOptions options, MqttClientOptions clientOptions, TelemetryIngestor ingestor, CommandResultIngestor results, BridgeMetrics metrics, ILogger logger,
         CancellationToken leaseValid = default, Action? takenOver = null)
     {
         _results = results;

@@ -20,7 +20,7 @@ namespace EvSwap.Bridge;
 /// the silo is at <c>Archive:MaxUnarchivedBytesPerSilo</c>, are not acknowledged (their connection is closed), so the
 /// station keeps them and sends them again, to this silo once it has archived enough or to the next one it reaches.
 /// </remarks>
-public sealed class EmbeddedHandOff
+public sealed class EmbeddedReceiver
 {
     private readonly BridgeMetrics _metrics;
     private readonly MqttOptions _options;
@@ -31,7 +31,7 @@ public sealed class EmbeddedHandOff
     private volatile bool _accepting = true;
     private int _attached;
 
-    public EmbeddedHandOff(TelemetryIngestor ingestor, BridgeMetrics metrics, UnarchivedBudget budget, IOptions<MqttOptions> options, ILogger<EmbeddedHandOff> logger,
+    public EmbeddedReceiver(TelemetryIngestor ingestor, BridgeMetrics metrics, UnarchivedBudget budget, IOptions<MqttOptions> options, ILogger<EmbeddedReceiver> logger,
         CommandResultIngestor results)
     {
         _results = results;
@@ -39,10 +39,10 @@ public sealed class EmbeddedHandOff
         _metrics = metrics;
         _options = options.Value;
         _logger = logger;
-        _lanes = new IngestLanes("Embedded broker hand-off", _options.MaxInFlightPerConnection, ingestor, metrics, logger);
+        _lanes = new IngestLanes("Embedded receiver", _options.MaxInFlightPerConnection, ingestor, metrics, logger);
     }
 
-    /// <summary>True while the embedded broker is running and feeding this hand-off.</summary>
+    /// <summary>True while the embedded broker is running and feeding this receiver.</summary>
     public bool IsAttached => Volatile.Read(ref _attached) == 1;
 
     internal void Attach(MqttServer server)
@@ -72,7 +72,7 @@ public sealed class EmbeddedHandOff
         if (!await _lanes.DrainAsync(timeout.Token))
         {
             // Acknowledged when queued, so unlike the external bridge's these have no broker to come back from.
-            _logger.LogError("Embedded broker hand-off: drain timed out after {Timeout}; the messages it still held are lost.", _options.DrainTimeout);
+            _logger.LogError("Embedded receiver: drain timed out after {Timeout}; the messages it still held are lost.", _options.DrainTimeout);
         }
     }
 
@@ -134,7 +134,7 @@ public sealed class EmbeddedHandOff
         }
         catch (Exception ex) when (ex is not OperationCanceledException)
         {
-            _logger.LogWarning(ex, "Embedded broker hand-off: the ingest log did not take a message on {Topic}; it is not acknowledged.", topic);
+            _logger.LogWarning(ex, "Embedded receiver: the ingest log did not take a message on {Topic}; it is not acknowledged.", topic);
             Refuse(e);
         }
     }

@@ -4,7 +4,7 @@ using MQTTnet;
 namespace EvSwap.Bridge;
 
 /// <summary>The connection's side of the client id lease: it closes at once when the lease ends or is contested.</summary>
-internal sealed partial class BridgeConnection
+internal sealed partial class ExternalReceiver
 {
     /// <summary>
     /// Stops using the client id at once: no drain, no unsubscribe, no acknowledgement from here on. What was in flight

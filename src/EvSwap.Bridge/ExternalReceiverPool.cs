@@ -3,9 +3,9 @@ using Microsoft.Extensions.Logging;
 namespace EvSwap.Bridge;
 
 /// <summary>The external bridge's connections, one per client id this silo holds the lease on.</summary>
-internal sealed class BridgeConnectionPool(MqttOptions options, TelemetryIngestor ingestor, CommandResultIngestor results, BridgeMetrics metrics, ILogger logger) : IClientIdSlotUser, IAsyncDisposable
+internal sealed class ExternalReceiverPool(MqttOptions options, TelemetryIngestor ingestor, CommandResultIngestor results, BridgeMetrics metrics, ILogger logger) : IClientIdSlotUser, IAsyncDisposable
 {
-    private readonly Dictionary<int, BridgeConnection> _connections = [];
+    private readonly Dictionary<int, ExternalReceiver> _connections = [];
 
     /// <summary>Called when the broker gave one of these client ids to another connection.</summary>
     public Action<ClientIdSlot>? TakenOver { get; set; }
@@ -22,7 +22,7 @@ internal sealed class BridgeConnectionPool(MqttOptions options, TelemetryIngesto
     }
 
     /// <summary>A connected connection for a downlink publish, taken in turn; null when none is connected.</summary>
-    public BridgeConnection? NextConnected()
+    public ExternalReceiver? NextConnected()
     {
         lock (_connections)
         {
@@ -35,8 +35,8 @@ internal sealed class BridgeConnectionPool(MqttOptions options, TelemetryIngesto
 
     public void StartUsing(ClientIdSlot slot, CancellationToken leaseValid)
     {
-        var connection = new BridgeConnection(slot.ClientId, options, MqttClientOptionsFactory.Create(options, slot.ClientId), ingestor, results, metrics, logger, leaseValid, () => TakenOver?.Invoke(slot));
-        BridgeConnection? previous;
+        var connection = new ExternalReceiver(slot.ClientId, options, MqttClientOptionsFactory.Create(options, slot.ClientId), ingestor, results, metrics, logger, leaseValid, () => TakenOver?.Invoke(slot));
+        ExternalReceiver? previous;
         lock (_connections)
         {
             _connections.Remove(slot.Number, out previous);
@@ -55,7 +55,7 @@ internal sealed class BridgeConnectionPool(MqttOptions options, TelemetryIngesto
 
     public async Task<bool> StopUsingAsync(ClientIdSlot slot, CancellationToken cancellationToken)
     {
-        BridgeConnection? connection;
+        ExternalReceiver? connection;
         lock (_connections)
         {
             _connections.Remove(slot.Number, out connection);
@@ -73,7 +73,7 @@ internal sealed class BridgeConnectionPool(MqttOptions options, TelemetryIngesto
 
     public async ValueTask DisposeAsync()
     {
-        List<BridgeConnection> connections;
+        List<ExternalReceiver> connections;
         lock (_connections)
         {
             connections = [.. _connections.Values];

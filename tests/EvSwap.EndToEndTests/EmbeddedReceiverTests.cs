@@ -12,7 +12,7 @@ using Orleans;
 namespace EvSwap.EndToEndTests;
 
 /// <summary>The local profile's bridge: telemetry taken from the embedded broker in process, nothing else changed.</summary>
-public class EmbeddedHandOffTests
+public class EmbeddedReceiverTests
 {
     private static byte[] Snapshot(string stationId, long seq) => TelemetryBuilder.For(stationId).Seq(seq).Ready(1, "bat-1").Json();
 
