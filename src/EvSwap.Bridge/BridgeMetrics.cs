@@ -1,4 +1,3 @@
-using System.Collections.Concurrent;
 using System.Diagnostics.Metrics;
 using EvSwap.Archive;
 using EvSwap.Contracts;
@@ -6,8 +5,9 @@ using EvSwap.Contracts;
 namespace EvSwap.Bridge;
 
 /// <summary>
-/// The bridge's counters, published as OpenTelemetry-compatible instruments on the <c>EvSwap.Bridge</c> meter and
-/// kept as totals so health checks, tests and the benchmark can read them without a metrics pipeline.
+/// The bridge's counters, published as OpenTelemetry-compatible instruments on the <c>EvSwap.Bridge</c> meter. Only what
+/// an observable instrument reports (in flight, connected) is kept here; everything else is read through a metrics
+/// pipeline (<c>/metrics</c>, OTLP, or a <c>MetricCollector</c> in tests).
 /// </summary>
 public sealed class BridgeMetrics
 {
@@ -22,14 +22,6 @@ public sealed class BridgeMetrics
     private readonly Counter<long> _reconnects;
     private readonly Counter<long> _refused;
     private readonly Histogram<double> _lag;
-    private readonly ConcurrentDictionary<RejectReason, long> _rejectedByReason = new();
-    private readonly ConcurrentDictionary<RefusalReason, long> _refusedByReason = new();
-    private long _receivedTotal;
-    private long _acceptedTotal;
-    private long _duplicatesTotal;
-    private long _lateTotal;
-    private long _rearchivedTotal;
-    private long _reconnectsTotal;
     private long _inFlight;
     private long _connected;
 
@@ -54,26 +46,10 @@ public sealed class BridgeMetrics
         meter.CreateObservableUpDownCounter("evswap.bridge.connected", () => Interlocked.Read(ref _connected), "{connection}", "Broker connections currently up; below Mqtt:Connections means a link is down.");
     }
 
-    public long Received => Interlocked.Read(ref _receivedTotal);
-    public long Accepted => Interlocked.Read(ref _acceptedTotal);
-    public long Duplicates => Interlocked.Read(ref _duplicatesTotal);
-    public long Late => Interlocked.Read(ref _lateTotal);
-    public long Rearchived => Interlocked.Read(ref _rearchivedTotal);
-    public long Reconnects => Interlocked.Read(ref _reconnectsTotal);
     public long InFlight => Interlocked.Read(ref _inFlight);
-    public long Connected => Interlocked.Read(ref _connected);
-    public long Rejected => _rejectedByReason.Values.Sum();
-
-    public IReadOnlyDictionary<RejectReason, long> RejectedByReason => _rejectedByReason.ToDictionary();
-
-    /// <summary>Refused attempts by reason; one message refused and retried counts at every attempt.</summary>
-    public IReadOnlyDictionary<RefusalReason, long> RefusedByReason => _refusedByReason.ToDictionary();
-
-    public long Refused => _refusedByReason.Values.Sum();
 
     public void OnReceived()
     {
-        Interlocked.Increment(ref _receivedTotal);
         Interlocked.Increment(ref _inFlight);
         _received.Add(1);
     }
@@ -82,7 +58,6 @@ public sealed class BridgeMetrics
 
     public void OnAccepted(TimeSpan lag)
     {
-        Interlocked.Increment(ref _acceptedTotal);
         _accepted.Add(1);
         _lag.Record(lag.TotalMilliseconds);
     }
@@ -90,19 +65,16 @@ public sealed class BridgeMetrics
     public void OnLate(TimeSpan lag)
     {
         OnAccepted(lag);
-        Interlocked.Increment(ref _lateTotal);
         _late.Add(1);
     }
 
     public void OnRearchived()
     {
-        Interlocked.Increment(ref _rearchivedTotal);
         _rearchived.Add(1);
     }
 
     public void OnDuplicate()
     {
-        Interlocked.Increment(ref _duplicatesTotal);
         _duplicates.Add(1);
     }
 
@@ -111,14 +83,12 @@ public sealed class BridgeMetrics
         // A message counts once per distinct reason, so the per-reason counts explain every rejection.
         foreach (var reason in reasons.Distinct())
         {
-            _rejectedByReason.AddOrUpdate(reason, 1, (_, n) => n + 1);
             _rejected.Add(1, new KeyValuePair<string, object?>("reason", reason.ToString()));
         }
     }
 
     public void OnRefused(RefusalReason reason)
     {
-        _refusedByReason.AddOrUpdate(reason, 1, (_, n) => n + 1);
         _refused.Add(1, new KeyValuePair<string, object?>("reason", reason == RefusalReason.UnarchivedBudget ? "unarchived_budget" : "dead_letter_budget"));
     }
 
@@ -128,7 +98,6 @@ public sealed class BridgeMetrics
 
     public void OnReconnect()
     {
-        Interlocked.Increment(ref _reconnectsTotal);
         _reconnects.Add(1);
     }
 }

@@ -73,7 +73,7 @@ public sealed class TelemetryBridge(
             await embedded.DrainAsync(cancellationToken);
         }
 
-        _logger.LogInformation("MQTT bridge stopped: {Accepted} accepted, {Duplicates} duplicates, {Rejected} rejected.", metrics.Accepted, metrics.Duplicates, metrics.Rejected);
+        _logger.LogInformation("MQTT bridge stopped: {InFlight} messages left unacknowledged (the broker delivers them again).", metrics.InFlight);
     }
 
     public async ValueTask DisposeAsync()

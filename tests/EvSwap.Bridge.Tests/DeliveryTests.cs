@@ -201,7 +201,7 @@ public sealed class DeliveryTests : IAsyncLifetime
             Assert.Equal(bad.Length, silo.Metrics.Rejected);
             foreach (var (_, _, reason) in bad)
             {
-                Assert.Equal(1, silo.Metrics.RejectedByReason.GetValueOrDefault(reason));
+                Assert.Equal(1, silo.Metrics.RejectedByReason.GetValueOrDefault(reason.ToString()));
             }
 
             for (var s = 0; s < 3; s++)

@@ -55,7 +55,7 @@ public sealed class IngestBudgetBridgeTests : IAsyncLifetime
         // Refused, not dropped and not acknowledged: the bridge holds what it took from the broker, the rest waits there.
         Assert.True(silo.Metrics.Accepted < total, $"all {total} applied past a 20,000-byte budget");
         Assert.True(silo.Metrics.InFlight > 0, "nothing held unacknowledged while refusing");
-        Assert.True(silo.Metrics.RefusedByReason.ContainsKey(RefusalReason.UnarchivedBudget));
+        Assert.True(silo.Metrics.RefusedByReason.ContainsKey("unarchived_budget"));
 
         store.Down = false;
         await Eventually.GetAsync(() => Task.FromResult(silo.Metrics.Accepted), n => n == total, TimeSpan.FromMinutes(1));

@@ -45,7 +45,7 @@ public class EmbeddedBrokerTests
     public async Task A_packet_over_the_limit_is_refused_from_its_header_and_a_new_connection_then_publishes_normally()
     {
         await using var silo = await TestSilo.StartAsync();
-        var metrics = silo.Services.GetRequiredService<BridgeMetrics>();
+        var metrics = silo.Metrics;
         const string station = "packet-limit";
 
         // A PUBLISH header announcing one byte more than the limit, and no body: only the header can be refused.

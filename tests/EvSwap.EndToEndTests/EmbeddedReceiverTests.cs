@@ -43,7 +43,7 @@ public class EmbeddedReceiverTests
 
         // Only telemetry is the bridge's business: the other topic is neither counted nor dead-lettered.
         // (The view can show the message a moment before the bridge counts the grain's answer.)
-        var metrics = silo.Services.GetRequiredService<BridgeMetrics>();
+        var metrics = silo.Metrics;
         await Eventually.GetAsync(() => Task.FromResult(metrics.Accepted), n => n == 1);
         Assert.Equal((1L, 1L, 0L), (metrics.Received, metrics.Accepted, metrics.Rejected));
     }
@@ -130,6 +130,6 @@ public class EmbeddedReceiverTests
 
         await silo.StopAsync();
         Assert.Equal([("drain-1", 1L, 1L)], await silo.ReadArchivedTelemetryAsync());
-        Assert.Equal(1, silo.Services.GetRequiredService<BridgeMetrics>().Received);
+        Assert.Equal(1, silo.Metrics.Received);
     }
 }

@@ -63,10 +63,10 @@ public class PoisonEndToEndTests
         Assert.Equal(Enumerable.Range(1, last).Select(i => (long)i), items.Select(i => i.GetProperty("seq").GetInt64()));
         Assert.All(items, i => Assert.Equal("Zürich ✓ 😀", i.GetProperty("payload").GetProperty("note").GetProperty("place").GetString()));
 
-        var metrics = silo.Services.GetRequiredService<BridgeMetrics>();
+        var metrics = silo.Metrics;
         foreach (var group in hostile.GroupBy(h => h.Reason))
         {
-            Assert.Equal(group.Count(), metrics.RejectedByReason.GetValueOrDefault(group.Key));
+            Assert.Equal(group.Count(), metrics.RejectedByReason.GetValueOrDefault(group.Key.ToString()));
         }
 
         await client.DisconnectAsync(new MQTTnet.MqttClientDisconnectOptions());

@@ -61,7 +61,7 @@ public sealed class S3ArchiveEndToEndTests(ITestOutputHelper output) : IAsyncLif
             }
         }
 
-        var bridge = silo.Services.GetRequiredService<BridgeMetrics>();
+        var bridge = silo.Metrics;
         await Eventually.GetAsync(() => Task.FromResult(bridge.Accepted), n => n >= sent.Count, TimeSpan.FromMinutes(2));
         Assert.Equal(sent.Count, bridge.Accepted);
 
@@ -91,7 +91,7 @@ public sealed class S3ArchiveEndToEndTests(ITestOutputHelper output) : IAsyncLif
         await using var silo = await StartSiloAsync(
             "--Archive:MaxBatchMessages=5", "--Archive:MaxBatchBytes=4096", "--Archive:MaxPendingBytes=16384");
         using var client = await silo.ConnectPublisherAsync("s3-outage-publisher");
-        var bridge = silo.Services.GetRequiredService<BridgeMetrics>();
+        var bridge = silo.Metrics;
         var meters = silo.Services.GetRequiredService<IMeterFactory>();
         using var writeFailures = new MetricCollector<long>(meters, StationMetrics.MeterName, StationMetrics.ArchiveWriteFailuresName);
         using var archiveBacklog = new MetricCollector<long>(meters, StationMetrics.MeterName, StationMetrics.ArchiveBacklogName);

@@ -21,9 +21,10 @@ public sealed class TestSilo : IAsyncDisposable
     private readonly bool _ownsData;
     private bool _stopped;
 
-    private TestSilo(WebApplication app, string archivePath, int apiPort, int mqttPort, bool ownsData)
+    private TestSilo(WebApplication app, BridgeCounters metrics, string archivePath, int apiPort, int mqttPort, bool ownsData)
     {
         _app = app;
+        Metrics = metrics;
         _ownsData = ownsData;
         ArchivePath = archivePath;
         MqttPort = mqttPort;
@@ -37,7 +38,8 @@ public sealed class TestSilo : IAsyncDisposable
 
     public HttpClient Http { get; }
     public IServiceProvider Services => _app.Services;
-    public BridgeMetrics Metrics => _app.Services.GetRequiredService<BridgeMetrics>();
+    /// <summary>The bridge's instruments, collected since before the silo started.</summary>
+    public BridgeCounters Metrics { get; }
     public TelemetryBridge Bridge => _app.Services.GetRequiredService<TelemetryBridge>();
     public IGrainFactory Grains => _app.Services.GetRequiredService<IGrainFactory>();
 
@@ -90,8 +92,9 @@ public sealed class TestSilo : IAsyncDisposable
             .. extraArgs,
         ];
         var app = EvSwap.Silo.SiloApp.Build(args, configure);
+        var metrics = new BridgeCounters(app.Services.GetRequiredService<System.Diagnostics.Metrics.IMeterFactory>());
         await app.StartAsync();
-        var silo = new TestSilo(app, archive, apiPort, mqttPort, ownsData);
+        var silo = new TestSilo(app, metrics, archive, apiPort, mqttPort, ownsData);
         await Eventually.GetAsync(async () => (await silo.Http.GetAsync("/health/ready")).IsSuccessStatusCode, ok => ok);
         return silo;
     }
@@ -127,6 +130,7 @@ public sealed class TestSilo : IAsyncDisposable
     {
         await StopAsync();
         await _app.DisposeAsync();
+        Metrics.Dispose();
         Http.Dispose();
         if (_ownsData)
         {
