@@ -31,8 +31,13 @@ public static class SwapEndpoints
         return routes;
     }
 
-    internal static async Task<IResult> ListSwaps(
-        HttpContext http, ISwapStore store, TimeProvider time, string? station, string? battery, string? from, string? to, string? cursor, string? limit, CancellationToken cancellationToken)
+    internal static Task<IResult> ListSwaps(
+        HttpContext http, ISwapStore store, TimeProvider time, string? station, string? battery, string? from, string? to, string? cursor, string? limit, CancellationToken cancellationToken) =>
+        QuerySwaps(store, time, station, battery, from, to, cursor, limit, WantsCsv(http.Request), cancellationToken);
+
+    /// <summary>The swap query with its checks; <paramref name="csv"/> streams the whole range (the console's download asks for it by link, without an Accept header).</summary>
+    internal static async Task<IResult> QuerySwaps(
+        ISwapStore store, TimeProvider time, string? station, string? battery, string? from, string? to, string? cursor, string? limit, bool csv, CancellationToken cancellationToken)
     {
         if (station is not null && !QueryParsing.TryStationId(station, out var error))
         {
@@ -66,7 +71,7 @@ public static class SwapEndpoints
         }
 
         var query = new SwapQuery(station, battery, start, end, after.Length == 0 ? null : after);
-        if (WantsCsv(http.Request))
+        if (csv)
         {
             return Results.Stream(body => SwapCsv.WriteAsync(body, store.QueryAsync(query, cancellationToken), cancellationToken), "text/csv; charset=utf-8");
         }

@@ -103,9 +103,11 @@ public static class ConsoleHostingExtensions
         }
 
         var pages = app.MapRazorComponents<Components.App>().AddInteractiveServerRenderMode();
+        var export = app.MapSwapExport();
         if (options.SignsIn)
         {
             pages.RequireAuthorization(SignInPolicy);
+            export.RequireAuthorization(SignInPolicy);
             app.MapGet("/signout", async (HttpContext context) =>
             {
                 await context.SignOutAsync(CookieScheme);
@@ -115,6 +117,7 @@ public static class ConsoleHostingExtensions
         else if (!options.RequireSignIn)
         {
             pages.AllowAnonymous();
+            export.AllowAnonymous();
         }
 
         // Otherwise (Jwt without Console:ClientId) the API's fallback policy applies: a reader's bearer token.

@@ -15,6 +15,12 @@ public sealed class ConsoleOptions : IValidatableObject
     public int LowAvailability { get; set; } = 1;
 
     /// <summary>
+    /// How often the open alarms page reads the alarm shards again: one call per shard (Fleet:Shards), never a station.
+    /// </summary>
+    [Range(typeof(TimeSpan), "00:00:01", "00:10:00", ErrorMessage = "Console:AlarmRefresh must be between 00:00:01 and 00:10:00.")]
+    public TimeSpan AlarmRefresh { get; set; } = TimeSpan.FromSeconds(5);
+
+    /// <summary>
     /// Auth:Mode=Jwt: the Cognito app client the console signs operators in with (authorization code + PKCE, callback
     /// <c>https://{host}/signin-oidc</c>). Unset, the console answers only requests with a reader's bearer token, as the API.
     /// </summary>

@@ -1,3 +1,4 @@
+using EvSwap.Testing;
 using Microsoft.Playwright;
 
 namespace EvSwap.Console.Tests;
@@ -131,6 +132,86 @@ public sealed class BrowserTests(BrowserFixture fixture) : IClassFixture<Browser
         Assert.StartsWith("$", await page.Locator("#cost-total").TextContentAsync());
         Assert.StartsWith("$", await page.Locator("#cost-serverless-total").TextContentAsync());
         await ScreenshotAsync(page, "cost");
+        Assert.Empty(errors);
+    }
+
+    [Fact]
+    public async Task An_over_temperature_alarm_appears_and_is_acknowledged_in_the_browser()
+    {
+        for (var m = 0; m < 3; m++)
+        {
+            await fixture.Silo.PublishAsync("alm-001", hot: true);
+        }
+
+        var (page, errors) = await OpenAsync("/console/alarms");
+        await Assertions.Expect(page).ToHaveTitleAsync("Alarms - EvSwap");
+        await page.GetByLabel("Kind").SelectOptionAsync("over-temperature");
+        await page.GetByLabel("Station id").FillAsync("alm-001");
+        await page.GetByLabel("Station id").PressAsync("Enter");
+
+        // The page reads the alarm shards again every few seconds: the alarm shows up without a reload.
+        var row = page.Locator("#alarm-table tbody tr", new() { HasText = "alm-001" });
+        await Assertions.Expect(row).ToHaveCountAsync(1, new() { Timeout = 20_000 });
+        await Assertions.Expect(row.Locator(".alarm-state")).ToHaveTextAsync("⚠ active-unacknowledged");
+        await Assertions.Expect(row).ToContainTextAsync("critical");
+        await row.GetByRole(AriaRole.Button, new() { Name = "Acknowledge" }).ClickAsync();
+
+        await Assertions.Expect(row.Locator(".alarm-state")).ToHaveTextAsync("◐ active-acknowledged", Patience);
+        await Assertions.Expect(row.Locator(".alarm-ack")).ToContainTextAsync("by local-operator");
+        var stored = await fixture.Silo.GetJsonAsync("/alarms?station=alm-001&kind=over-temperature");
+        Assert.Equal("local-operator", stored.GetProperty("items")[0].GetProperty("acknowledgedBy").GetString());
+        await ScreenshotAsync(page, "alarms");
+        Assert.Empty(errors);
+    }
+
+    [Fact]
+    public async Task The_battery_list_filters_by_station_and_a_battery_shows_its_custody_and_health()
+    {
+        await FeedAsync("bt", stations: 1, messages: 3);
+        await Eventually.GetAsync(() => fixture.Silo.GetJsonAsync("/batteries?station=bt-000"), j => j.GetProperty("items").GetArrayLength() >= 2);
+
+        var (page, errors) = await OpenAsync("/console/batteries");
+        await Assertions.Expect(page).ToHaveTitleAsync("Batteries - EvSwap");
+        await page.GetByLabel("In station").FillAsync("bt-000");
+        await page.GetByLabel("In station").PressAsync("Enter");
+        var row = page.Locator("#battery-table tbody tr", new() { HasText = "bat-bt-000-2" });
+        await Assertions.Expect(row).ToContainTextAsync("in-station", new() { Timeout = 20_000 });
+        await Assertions.Expect(row).ToContainTextAsync("95 %");
+        await ScreenshotAsync(page, "batteries");
+
+        await row.GetByRole(AriaRole.Link, new() { Name = "bat-bt-000-2" }).ClickAsync();
+        await Assertions.Expect(page.Locator("h1")).ToHaveTextAsync("Battery bat-bt-000-2", Patience);
+        await Assertions.Expect(page).ToHaveTitleAsync("Battery bat-bt-000-2 - EvSwap");
+        await Assertions.Expect(page.Locator("#battery-custody")).ToHaveTextAsync("▣ in-station");
+        await Assertions.Expect(page.Locator("#custody-table tbody tr").First).ToContainTextAsync("docked");
+        await Assertions.Expect(page.Locator("#chart-soh svg").First).ToBeVisibleAsync();
+        await Assertions.Expect(page.Locator("#chart-soh .chart-summary")).ToContainTextAsync("1 point from");
+        await Assertions.Expect(page.Locator("#chart-battery-temp .chart-summary")).ToContainTextAsync("1 point from");
+        await ScreenshotAsync(page, "battery");
+        Assert.Empty(errors);
+    }
+
+    [Fact]
+    public async Task The_swaps_page_finds_a_swap_and_downloads_it_as_csv()
+    {
+        await FeedAsync("sw", stations: 2, messages: 3);
+        await Eventually.GetAsync(() => fixture.Silo.GetJsonAsync("/swaps?station=sw-000"), j => j.GetProperty("items").GetArrayLength() == 1);
+
+        var (page, errors) = await OpenAsync("/console/swaps");
+        await Assertions.Expect(page).ToHaveTitleAsync("Swaps - EvSwap");
+        await page.GetByLabel("Station id").FillAsync("sw-000");
+        await page.GetByLabel("Station id").PressAsync("Enter");
+        var rows = page.Locator("#swap-table tbody tr");
+        await Assertions.Expect(rows).ToHaveCountAsync(1, new() { Timeout = 20_000 });
+        await Assertions.Expect(rows.First).ToContainTextAsync("slot 1, bat-sw-000-1");
+        await Assertions.Expect(rows.First).ToContainTextAsync("slot 8, bat-in");
+        await ScreenshotAsync(page, "swaps");
+
+        var download = await page.RunAndWaitForDownloadAsync(() => page.GetByRole(AriaRole.Link, new() { Name = "Download CSV", Exact = false }).ClickAsync());
+        var lines = (await File.ReadAllTextAsync(await download.PathAsync())).TrimEnd().Split("\r\n");
+        Assert.Equal("id,stationId,at,boot,seq,eventIndex,slotIn,batteryIn,socInPct,slotOut,batteryOut,socOutPct,energyKwh", lines[0]);
+        Assert.Single(lines, l => l.StartsWith("sw-000:", StringComparison.Ordinal));
+        Assert.Equal(2, lines.Length);
         Assert.Empty(errors);
     }
 }

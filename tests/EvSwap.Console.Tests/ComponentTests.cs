@@ -78,7 +78,7 @@ public sealed class ComponentTests : BunitContext
     [Fact]
     public void The_menu_lists_every_console_page_from_its_attribute()
     {
-        Assert.Equal(["Fleet overview", "Fleet table", "Cost"], EvSwap.Console.Components.Layout.NavMenu.Pages.Select(p => p.Title));
-        Assert.Equal(["/", "/console/fleet", "/console/cost"], EvSwap.Console.Components.Layout.NavMenu.Pages.Select(p => p.Href));
+        Assert.Equal(["Fleet overview", "Fleet table", "Alarms", "Batteries", "Swaps", "Cost"], EvSwap.Console.Components.Layout.NavMenu.Pages.Select(p => p.Title));
+        Assert.Equal(["/", "/console/fleet", "/console/alarms", "/console/batteries", "/console/swaps", "/console/cost"], EvSwap.Console.Components.Layout.NavMenu.Pages.Select(p => p.Href));
     }
 }

@@ -1,7 +1,12 @@
+using System.Net;
+using System.Net.Http.Headers;
+using System.Security.Cryptography;
 using EvSwap.Testing;
 using Microsoft.AspNetCore.Authentication.OpenIdConnect;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
+using Microsoft.IdentityModel.JsonWebTokens;
+using Microsoft.IdentityModel.Tokens;
 
 namespace EvSwap.Console.Tests;
 
@@ -47,5 +52,29 @@ public class ConsoleSignInTests
             Args($"--Auth:Issuer={issuer}", $"--Auth:SigningKeyPem={key.ExportSubjectPublicKeyInfoPem()}", "--Console:ClientId=console-client")));
 
         Assert.Contains("Console:ClientId needs Auth:Authority", error.Message);
+    }
+
+    [Fact]
+    public async Task The_swap_csv_download_needs_a_readers_token_when_the_console_takes_bearer_tokens()
+    {
+        const string issuer = "https://cognito-idp.eu-west-1.amazonaws.com/eu-west-1_csv";
+        using var key = RSA.Create(2048);
+        await using var silo = await TestSilo.StartAsync(
+            "--Auth:Mode=Jwt", "--Auth:Audience=console-tests", $"--Auth:Issuer={issuer}", $"--Auth:SigningKeyPem={key.ExportSubjectPublicKeyInfoPem()}");
+
+        using var anonymous = await silo.Http.GetAsync(SwapExport.Route);
+        using var request = new HttpRequestMessage(HttpMethod.Get, SwapExport.Route);
+        request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", new JsonWebTokenHandler().CreateToken(new SecurityTokenDescriptor
+        {
+            Issuer = issuer,
+            Claims = new Dictionary<string, object> { ["client_id"] = "console-tests", ["token_use"] = "access", ["sub"] = "reader-1", ["scope"] = "evswap/read" },
+            Expires = DateTime.UtcNow.AddHours(1),
+            SigningCredentials = new SigningCredentials(new RsaSecurityKey(key), SecurityAlgorithms.RsaSha256),
+        }));
+        using var reader = await silo.Http.SendAsync(request);
+
+        Assert.Equal(HttpStatusCode.Unauthorized, anonymous.StatusCode);
+        Assert.Equal((HttpStatusCode.OK, "text/csv"), (reader.StatusCode, reader.Content.Headers.ContentType?.MediaType));
+        Assert.StartsWith("id,stationId,at,", await reader.Content.ReadAsStringAsync(), StringComparison.Ordinal);
     }
 }
