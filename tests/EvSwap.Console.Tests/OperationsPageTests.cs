@@ -80,6 +80,18 @@ public sealed class OperationsPageTests : BunitContext
     }
 
     [Fact]
+    public void A_battery_alarm_names_its_battery_and_links_to_it()
+    {
+        AddAuthorization().SetAuthorized("bob");
+        _alarms.Items.Add(Alarm("st-1", AlertKinds.BatterySohLow, AlarmSeverities.Major, 2) with { BatteryId = "bat-worn" });
+
+        var page = RenderInteractive<AlarmsPage>();
+
+        var link = page.Find("#alarm-table tbody a[href='console/batteries/bat-worn']");
+        Assert.Equal("bat-worn", link.TextContent.Trim());
+    }
+
+    [Fact]
     public void A_reader_without_the_operate_right_gets_no_acknowledge_button()
     {
         AddAuthorization().SetAuthorized("bob");
