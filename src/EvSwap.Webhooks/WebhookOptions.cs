@@ -16,11 +16,14 @@ public sealed class WebhookOptions
     /// <summary>Only these alarm kinds; empty means every kind.</summary>
     public List<string> Kinds { get; set; } = [];
 
+    /// <summary>Only these events (raised, acknowledged, cleared, escalated); empty means every event. An on-call pager may take only <c>escalated</c>.</summary>
+    public List<string> Events { get; set; } = [];
+
     /// <summary>How long one attempt may take.</summary>
     public TimeSpan Timeout { get; set; } = TimeSpan.FromSeconds(10);
 
-    public bool Matches(string kind, string severity) =>
-        AlarmSeverities.Rank(severity) >= AlarmSeverities.Rank(MinSeverity) && (Kinds.Count == 0 || Kinds.Contains(kind));
+    public bool Matches(string kind, string severity, string evt) =>
+        AlarmSeverities.Rank(severity) >= AlarmSeverities.Rank(MinSeverity) && (Kinds.Count == 0 || Kinds.Contains(kind)) && (Events.Count == 0 || Events.Contains(evt));
 
     public IEnumerable<string> Validate(int index, IReadOnlyCollection<string> knownKinds)
     {
@@ -43,6 +46,11 @@ public sealed class WebhookOptions
         foreach (var kind in Kinds.Where(k => !knownKinds.Contains(k)))
         {
             yield return $"{key}:Kinds names '{kind}', which is not an alarm kind ({string.Join(", ", knownKinds)}).";
+        }
+
+        foreach (var evt in Events.Where(e => !AlarmEvents.All.Contains(e)))
+        {
+            yield return $"{key}:Events names '{evt}', which is not an alarm event ({string.Join(", ", AlarmEvents.All)}).";
         }
 
         if (Timeout <= TimeSpan.Zero)

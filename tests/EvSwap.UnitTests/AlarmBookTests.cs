@@ -125,6 +125,44 @@ public sealed class AlarmBookTests
     }
 
     [Fact]
+    public void An_alarm_nobody_acknowledged_is_escalated_once_to_the_webhooks_that_take_escalations()
+    {
+        _options.Webhooks.Add(new WebhookOptions { Url = "https://hooks.example/pager", Secret = "0123456789abcdef", Events = [AlarmEvents.Escalated] });
+        const string taken = "st-1.over-temperature.1.b1s1", ignored = "st-2.over-temperature.1.b1s1", minor = "st-3.low-availability.station.b1s1";
+        _book.Apply([Raise(taken), Raise(ignored, station: "st-2"), Raise(minor, AlertKinds.LowAvailability, AlarmSeverities.Minor, station: "st-3")], T0);
+        _book.Acknowledge(taken, "alice", null, T0.AddMinutes(5));
+
+        Assert.Empty(_book.Escalate(T0 + _options.EscalateAfter - TimeSpan.FromSeconds(1)));
+        var escalated = Assert.Single(_book.Escalate(T0 + _options.EscalateAfter));
+        Assert.Empty(_book.Escalate(T0 + _options.EscalateAfter + TimeSpan.FromMinutes(30)));
+
+        Assert.Equal((ignored, AlarmEvents.Escalated), (escalated.Alarm.Id, escalated.Event));
+        Assert.Equal(T0 + _options.EscalateAfter, _book.State.Alarms[ignored].EscalatedAt);
+        // The pager hears only the escalation; the catch-all webhook hears every event, escalations included.
+        Assert.Equal([$"{ignored}:escalated"], _book.State.Outbox.Where(n => n.Webhook == 2).Select(n => n.EventId));
+        Assert.Contains(_book.State.Outbox, n => n.Webhook == 0 && n.EventId == $"{ignored}:escalated");
+    }
+
+    [Fact]
+    public void Escalation_set_to_zero_escalates_nothing()
+    {
+        _options.EscalateAfter = TimeSpan.Zero;
+        _book.Apply([Raise("st-1.over-temperature.1.b1s1")], T0);
+
+        Assert.Empty(_book.Escalate(T0.AddDays(1)));
+    }
+
+    [Fact]
+    public void A_webhook_naming_an_unknown_event_is_refused_at_startup()
+    {
+        var webhook = new WebhookOptions { Url = "https://hooks.example/x", Secret = "0123456789abcdef", Events = ["exploded"] };
+
+        var error = Assert.Single(webhook.Validate(0, [.. AlertKinds.All]));
+
+        Assert.Contains("Alarms:Webhooks:0:Events", error, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void A_failing_delivery_backs_off_and_is_kept_as_failed_after_the_last_attempt()
     {
         _options.DeliveryAttempts = 3;

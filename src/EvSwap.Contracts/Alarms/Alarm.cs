@@ -17,7 +17,8 @@ public sealed record Alarm(
     [property: Id(10)] string? AcknowledgedBy,
     [property: Id(11)] string? Assignee,
     [property: Id(12)] IReadOnlyList<AlarmComment> Comments,
-    [property: Id(13)] string? BatteryId = null)
+    [property: Id(13)] string? BatteryId = null,
+    [property: Id(14)] DateTimeOffset? EscalatedAt = null)
 {
     public string State => AlarmStates.Of(ClearedAt is not null, AcknowledgedAt is not null);
 }

@@ -117,6 +117,30 @@ public sealed class AlarmBook(AlarmShardState state, AlarmOptions options)
         return changes;
     }
 
+    /// <summary>
+    /// Escalates, once, each alarm of at least <c>Alarms:EscalateMinSeverity</c> still active and unacknowledged
+    /// <c>Alarms:EscalateAfter</c> after it was raised: nobody has taken it, so webhooks that take <c>escalated</c> hear of it.
+    /// </summary>
+    public List<AlarmChange> Escalate(DateTimeOffset now)
+    {
+        var changes = new List<AlarmChange>();
+        if (options.EscalateAfter <= TimeSpan.Zero)
+        {
+            return changes;
+        }
+
+        var minimum = AlarmSeverities.Rank(options.EscalateMinSeverity);
+        foreach (var alarm in state.Alarms.Values.ToList())
+        {
+            if (alarm is { ClearedAt: null, AcknowledgedAt: null, EscalatedAt: null } && AlarmSeverities.Rank(alarm.Severity) >= minimum && now - alarm.RaisedAt >= options.EscalateAfter)
+            {
+                Record(changes, alarm with { EscalatedAt = now }, AlarmEvents.Escalated, now);
+            }
+        }
+
+        return changes;
+    }
+
     /// <summary>Drops finished alarms past Alarms:Retention, and the oldest past Alarms:MaxClosedPerShard.</summary>
     public bool Prune(DateTimeOffset now)
     {
@@ -173,7 +197,7 @@ public sealed class AlarmBook(AlarmShardState state, AlarmOptions options)
         var eventId = $"{alarm.Id}:{evt}";
         for (var i = 0; i < options.Webhooks.Count; i++)
         {
-            if (options.Webhooks[i].Matches(alarm.Kind, alarm.Severity) && !state.Outbox.Any(n => n.EventId == eventId && n.Webhook == i))
+            if (options.Webhooks[i].Matches(alarm.Kind, alarm.Severity, evt) && !state.Outbox.Any(n => n.EventId == eventId && n.Webhook == i))
             {
                 state.Outbox.Add(new PendingNotification { EventId = eventId, AlarmId = alarm.Id, Event = evt, Webhook = i, CreatedAt = now, NextAttemptAt = now });
             }

@@ -25,7 +25,13 @@ public sealed class AlarmOptions : IValidatableObject
     /// </summary>
     public int MaxClosedPerShard { get; set; } = 500;
 
-    /// <summary>How often each silo asks every alarm shard to check offline stations and retention.</summary>
+    /// <summary>An alarm still active and unacknowledged this long after it was raised is escalated once; zero turns escalation off.</summary>
+    public TimeSpan EscalateAfter { get; set; } = TimeSpan.FromMinutes(15);
+
+    /// <summary>Only alarms of this severity or more urgent are escalated.</summary>
+    public string EscalateMinSeverity { get; set; } = AlarmSeverities.Major;
+
+    /// <summary>How often each silo asks every alarm shard to check offline stations, escalation and retention.</summary>
     public TimeSpan SweepInterval { get; set; } = TimeSpan.FromSeconds(15);
 
     /// <summary>How often a shard looks for webhook deliveries that are due.</summary>
@@ -56,6 +62,11 @@ public sealed class AlarmOptions : IValidatableObject
         if (SweepInterval <= TimeSpan.Zero || DeliveryInterval <= TimeSpan.Zero || DeliveryBackoff <= TimeSpan.Zero)
         {
             errors.Add($"Alarms:SweepInterval, Alarms:DeliveryInterval and Alarms:DeliveryBackoff must be positive (are {SweepInterval}, {DeliveryInterval}, {DeliveryBackoff}).");
+        }
+
+        if (EscalateAfter < TimeSpan.Zero || !AlarmSeverities.IsValid(EscalateMinSeverity))
+        {
+            errors.Add($"Alarms:EscalateAfter must not be negative (00:00:00 turns escalation off) and Alarms:EscalateMinSeverity must be one of {string.Join(", ", AlarmSeverities.All)} (are {EscalateAfter}, '{EscalateMinSeverity}').");
         }
 
         if (DeliveryAttempts < 1)

@@ -111,6 +111,7 @@ public sealed class AlarmShardGrain : Grain, IAlarmShardGrain
             changes.AddRange(_book.CheckOffline(await ReadLastSeenAsync(), now));
         }
 
+        changes.AddRange(_book.Escalate(now));
         var pruned = _book.Prune(now);
         await SaveAsync(changes, force: pruned);
     }
