@@ -34,7 +34,7 @@ public class ForecastAgainstSimulatorTests
 
         var horizon = TimeSpan.FromMinutes(horizonMinutes);
         var forecastAt = last.Ts;
-        var forecast = downlink.Forecast(StationModel.ToView("st-f", state, forecastAt, stationOptions), horizon, forecastAt);
+        var forecast = downlink.Forecast(StationModel.LatestSlots(state), horizon, forecastAt);
         while (now <= forecastAt + horizon)
         {
             last = sim.Step(now, step)!;

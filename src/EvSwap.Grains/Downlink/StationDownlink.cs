@@ -154,17 +154,36 @@ public sealed class StationDownlink
             return view;
         }
 
-        var slots = view.Slots.Select(s => s.State == SlotStates.Ready && Reservations.IsHeld(s) ? s with { State = SlotStates.Reserved } : s).ToList();
+        var slots = OverlaySlots(view.Slots);
         return view with { Slots = slots, SlotCounts = StationModel.SlotCounts(slots), AvailableCharged = StationModel.AvailableCharged(slots, _context.ChargedSocPct) };
     }
 
-    public AvailabilityForecast Forecast(StationView view, TimeSpan horizon, DateTimeOffset now)
+    /// <param name="slots">The station's latest slots, as it reported them.</param>
+    public AvailabilityForecast Forecast(IReadOnlyList<SlotReading> slots, TimeSpan horizon, DateTimeOffset now)
     {
-        var overlaid = Overlay(view);
-        var charged = _context.ChargedSocPct;
+        var (available, charging, swapsPerHour) = Measure(slots, now);
         var by = now + horizon;
-        List<SlotForecast> slots = [];
-        foreach (var slot in overlaid.Slots)
+        var chargedBy = charging.Count(s => !s.Held && s.ChargedAt <= by);
+        var expectedSwaps = swapsPerHour * horizon.TotalHours;
+        return new AvailabilityForecast(_stationId, by, horizon, available, Reservations.Active.Count(), chargedBy, swapsPerHour, expectedSwaps,
+            Expected(available, chargedBy, expectedSwaps), charging);
+    }
+
+    /// <summary>The forecast at the fleet list's fixed horizons, for the station's index entry.</summary>
+    public AvailabilityOutlook Outlook(IReadOnlyList<SlotReading> slots, DateTimeOffset now)
+    {
+        var (available, charging, swapsPerHour) = Measure(slots, now);
+        int In(int minutes) => Expected(available, charging.Count(s => !s.Held && s.ChargedAt <= now.AddMinutes(minutes)), swapsPerHour * minutes / 60.0);
+        return new AvailabilityOutlook(In(15), In(30), In(60), now);
+    }
+
+    /// <summary>Charged and not held now; each charging slot with the time it reaches the charged level; the recent swap rate.</summary>
+    private (int Available, List<SlotForecast> Charging, double SwapsPerHour) Measure(IReadOnlyList<SlotReading> slots, DateTimeOffset now)
+    {
+        var charged = _context.ChargedSocPct;
+        var overlaid = OverlaySlots(slots);
+        List<SlotForecast> charging = [];
+        foreach (var slot in overlaid)
         {
             if (slot.State != SlotStates.Charging || slot.SocPct is not { } soc)
             {
@@ -173,15 +192,17 @@ public sealed class StationDownlink
 
             var rate = Rates.RateOf(slot.Slot);
             DateTimeOffset? chargedAt = soc >= charged ? now : rate is { } r && ChargeCurve.MinutesTo(soc, r, charged) is { } minutes ? now + TimeSpan.FromMinutes(minutes) : null;
-            slots.Add(new SlotForecast(slot.Slot, soc, rate, chargedAt));
+            charging.Add(new SlotForecast(slot.Slot, soc, rate, chargedAt) { Held = Reservations.IsHeld(slot) });
         }
 
-        var chargedBy = slots.Count(s => s.ChargedAt <= by);
-        var swapsPerHour = Rates.SwapsPerHour(now, Options.SwapRateWindow);
-        var expectedSwaps = swapsPerHour * horizon.TotalHours;
-        var expected = (int)Math.Max(0, Math.Floor(overlaid.AvailableCharged + chargedBy - expectedSwaps));
-        return new AvailabilityForecast(_stationId, by, horizon, overlaid.AvailableCharged, Reservations.Active.Count(), chargedBy, swapsPerHour, expectedSwaps, expected, slots);
+        return (StationModel.AvailableCharged(overlaid, charged), charging, Rates.SwapsPerHour(now, Options.SwapRateWindow));
     }
+
+    private static int Expected(int available, int chargedBy, double expectedSwaps) => (int)Math.Max(0, Math.Floor(available + chargedBy - expectedSwaps));
+
+    private IReadOnlyList<SlotReading> OverlaySlots(IReadOnlyList<SlotReading> slots) => Reservations.HasActive
+        ? slots.Select(s => s.State == SlotStates.Ready && Reservations.IsHeld(s) ? s with { State = SlotStates.Reserved } : s).ToList()
+        : slots;
 
     private async Task<bool> PublishAsync(CommandRecord command, DateTimeOffset now)
     {
