@@ -12,6 +12,7 @@ public sealed class StationDownlink
 {
     private readonly string _stationId;
     private readonly DownlinkContext _context;
+    private readonly StationForecaster _forecaster;
 
     public StationDownlink(string stationId, DownlinkState state, DownlinkContext context)
     {
@@ -19,6 +20,7 @@ public sealed class StationDownlink
         _context = context;
         Commands = new CommandBook(state.Commands, context.Options.MaxRetainedCommands);
         Reservations = new ReservationBook(state.Reservations, context.Options.MaxRetainedReservations);
+        _forecaster = new StationForecaster(stationId, Reservations, Rates, context);
     }
 
     public CommandBook Commands { get; }
@@ -71,24 +73,64 @@ public sealed class StationDownlink
                 : new ReservationOutcome(null, false, null, $"Idempotency-Key '{request.IdempotencyKey}' was used for another rider's reservation; use a new key.");
         }
 
+        if (request.ReadyBy is { } readyBy && ReadyByProblem(readyBy, now) is { } invalid)
+        {
+            return new ReservationOutcome(null, false, null, null) { Invalid = invalid };
+        }
+
         if (slots is null)
         {
             return new ReservationOutcome(null, false, $"Station {_stationId} is offline: its slots cannot be trusted and it could not confirm a hold.", null);
         }
 
-        if (Reservations.Pick(slots, _context.ChargedSocPct) is not { } slot)
-        {
-            return new ReservationOutcome(null, false,
-                $"Station {_stationId} has no ready battery at or above {_context.ChargedSocPct:0.#}% that is not already reserved.", null);
-        }
-
         var ttl = request.Ttl ?? Options.DefaultReservationTtl;
         var id = "res-" + Guid.NewGuid().ToString("N")[..20];
-        var confirmBy = ttl < Options.ReservationConfirmTimeout ? ttl : Options.ReservationConfirmTimeout;
-        var command = Commands.Create(CommandTypes.ReserveSlot, slot.Slot, "rider:" + request.RiderId, null, now, confirmBy, id, slot.BatteryId, now + ttl);
-        var reservation = Reservations.Hold(slot, request.RiderId, request.IdempotencyKey, command.Id, now, ttl, id);
+        if (request.ReadyBy is { } by && Reservations.PickCharging(slots, s => _forecaster.ChargedAt(s, now), by) is { } charging)
+        {
+            // Stations hold only charged batteries: this one is asked for once a snapshot shows it charged.
+            var waiting = Reservations.Hold(charging.Slot, request.RiderId, request.IdempotencyKey, null, now, by + ttl, id, by, charging.ChargedAt);
+            return new ReservationOutcome(waiting.ToView(_stationId), Created: true, Unavailable: null, Conflict: null);
+        }
+
+        if (Reservations.Pick(slots, _context.ChargedSocPct) is not { } slot)
+        {
+            var none = $"Station {_stationId} has no ready battery at or above {_context.ChargedSocPct:0.#}% that is not already reserved";
+            return new ReservationOutcome(null, false,
+                request.ReadyBy is { } b ? $"{none}, and no charging one that its forecast brings there by {b:O}." : none + ".", null);
+        }
+
+        var expiresAt = (request.ReadyBy ?? now) + ttl;
+        var command = CreateHold(id, slot.Slot, slot.BatteryId!, request.RiderId, now, expiresAt);
+        var reservation = Reservations.Hold(slot, request.RiderId, request.IdempotencyKey, command.Id, now, expiresAt, id, request.ReadyBy);
         await PublishAsync(command, now);
         return new ReservationOutcome(reservation.ToView(_stationId), Created: true, Unavailable: null, Conflict: null);
+    }
+
+    /// <summary>
+    /// Ready-by reservations whose battery the newest snapshot shows charged are held at the station now; those whose
+    /// battery left its slot fail. True when any changed.
+    /// </summary>
+    public async Task<bool> HoldChargedAsync(IReadOnlyList<SlotReading> slots, DateTimeOffset now)
+    {
+        var changed = false;
+        foreach (var reservation in Reservations.Waiting.ToList())
+        {
+            var slot = slots.FirstOrDefault(s => s.Slot == reservation.Slot);
+            if (slot?.BatteryId != reservation.BatteryId)
+            {
+                ReservationBook.Lost(reservation, now);
+                changed = true;
+            }
+            else if (slot.State == SlotStates.Ready && slot.SocPct >= _context.ChargedSocPct)
+            {
+                var command = CreateHold(reservation.Id, reservation.Slot, reservation.BatteryId, reservation.RiderId, now, reservation.ExpiresAt);
+                reservation.CommandId = command.Id;
+                await PublishAsync(command, now);
+                changed = true;
+            }
+        }
+
+        return changed;
     }
 
     /// <summary>Cancels a held reservation and tells the station to let go of the battery; null for an unknown id.</summary>
@@ -99,7 +141,9 @@ public sealed class StationDownlink
             return null;
         }
 
-        if (Reservations.Cancel(reservation, now))
+        // A ready-by reservation still waiting for its battery to charge was never sent to the station: nothing to release.
+        var sent = reservation.CommandId.Length > 0;
+        if (Reservations.Cancel(reservation, now) && sent)
         {
             var release = Commands.Create(CommandTypes.ReleaseReservation, reservation.Slot, "rider:" + reservation.RiderId, null, now,
                 Options.CommandTimeout, reservation.Id, reservation.BatteryId);
@@ -154,55 +198,28 @@ public sealed class StationDownlink
             return view;
         }
 
-        var slots = OverlaySlots(view.Slots);
+        var slots = Reservations.Overlay(view.Slots);
         return view with { Slots = slots, SlotCounts = StationModel.SlotCounts(slots), AvailableCharged = StationModel.AvailableCharged(slots, _context.ChargedSocPct) };
     }
 
     /// <param name="slots">The station's latest slots, as it reported them.</param>
-    public AvailabilityForecast Forecast(IReadOnlyList<SlotReading> slots, TimeSpan horizon, DateTimeOffset now)
-    {
-        var (available, charging, swapsPerHour) = Measure(slots, now);
-        var by = now + horizon;
-        var chargedBy = charging.Count(s => !s.Held && s.ChargedAt <= by);
-        var expectedSwaps = swapsPerHour * horizon.TotalHours;
-        return new AvailabilityForecast(_stationId, by, horizon, available, Reservations.Active.Count(), chargedBy, swapsPerHour, expectedSwaps,
-            Expected(available, chargedBy, expectedSwaps), charging);
-    }
+    public AvailabilityForecast Forecast(IReadOnlyList<SlotReading> slots, TimeSpan horizon, DateTimeOffset now) => _forecaster.Forecast(slots, horizon, now);
 
     /// <summary>The forecast at the fleet list's fixed horizons, for the station's index entry.</summary>
-    public AvailabilityOutlook Outlook(IReadOnlyList<SlotReading> slots, DateTimeOffset now)
+    public AvailabilityOutlook Outlook(IReadOnlyList<SlotReading> slots, DateTimeOffset now) => _forecaster.Outlook(slots, now);
+
+    /// <summary>Why a ready-by time cannot be served; null when it can.</summary>
+    private string? ReadyByProblem(DateTimeOffset readyBy, DateTimeOffset now) =>
+        readyBy <= now ? $"readyBy ({readyBy:O}) is not in the future (now {now:O})."
+        : readyBy - now > Options.MaxReadyByAhead ? $"readyBy ({readyBy:O}) is more than {DownlinkOptions.Section}:{nameof(DownlinkOptions.MaxReadyByAhead)} ({Options.MaxReadyByAhead}) ahead: the forecast does not reach that far."
+        : null;
+
+    /// <summary>The reserve-slot command: the station has Downlink:ReservationConfirmTimeout (at most until the hold ends) to confirm.</summary>
+    private CommandRecord CreateHold(string reservationId, int slot, string batteryId, string riderId, DateTimeOffset now, DateTimeOffset expiresAt)
     {
-        var (available, charging, swapsPerHour) = Measure(slots, now);
-        int In(int minutes) => Expected(available, charging.Count(s => !s.Held && s.ChargedAt <= now.AddMinutes(minutes)), swapsPerHour * minutes / 60.0);
-        return new AvailabilityOutlook(In(15), In(30), In(60), now);
+        var confirmBy = expiresAt - now < Options.ReservationConfirmTimeout ? expiresAt - now : Options.ReservationConfirmTimeout;
+        return Commands.Create(CommandTypes.ReserveSlot, slot, "rider:" + riderId, null, now, confirmBy, reservationId, batteryId, expiresAt);
     }
-
-    /// <summary>Charged and not held now; each charging slot with the time it reaches the charged level; the recent swap rate.</summary>
-    private (int Available, List<SlotForecast> Charging, double SwapsPerHour) Measure(IReadOnlyList<SlotReading> slots, DateTimeOffset now)
-    {
-        var charged = _context.ChargedSocPct;
-        var overlaid = OverlaySlots(slots);
-        List<SlotForecast> charging = [];
-        foreach (var slot in overlaid)
-        {
-            if (slot.State != SlotStates.Charging || slot.SocPct is not { } soc)
-            {
-                continue;
-            }
-
-            var rate = Rates.RateOf(slot.Slot);
-            DateTimeOffset? chargedAt = soc >= charged ? now : rate is { } r && ChargeCurve.MinutesTo(soc, r, charged) is { } minutes ? now + TimeSpan.FromMinutes(minutes) : null;
-            charging.Add(new SlotForecast(slot.Slot, soc, rate, chargedAt) { Held = Reservations.IsHeld(slot) });
-        }
-
-        return (StationModel.AvailableCharged(overlaid, charged), charging, Rates.SwapsPerHour(now, Options.SwapRateWindow));
-    }
-
-    private static int Expected(int available, int chargedBy, double expectedSwaps) => (int)Math.Max(0, Math.Floor(available + chargedBy - expectedSwaps));
-
-    private IReadOnlyList<SlotReading> OverlaySlots(IReadOnlyList<SlotReading> slots) => Reservations.HasActive
-        ? slots.Select(s => s.State == SlotStates.Ready && Reservations.IsHeld(s) ? s with { State = SlotStates.Reserved } : s).ToList()
-        : slots;
 
     private async Task<bool> PublishAsync(CommandRecord command, DateTimeOffset now)
     {
