@@ -1,3 +1,4 @@
+using System.Diagnostics.Metrics;
 using System.Text.Json;
 using EvSwap.Contracts;
 using EvSwap.Grains;
@@ -18,7 +19,8 @@ public class ForecastAgainstSimulatorTests
     {
         var stationOptions = new StationOptions();
         var downlink = new StationDownlink("st-f", new DownlinkState(), new DownlinkContext(
-            new ServiceCollection().BuildServiceProvider(), Options.Create(new DownlinkOptions()), Options.Create(stationOptions), TimeProvider.System, NullLogger<DownlinkContext>.Instance));
+            new ServiceCollection().BuildServiceProvider(), Options.Create(new DownlinkOptions()), Options.Create(stationOptions), TimeProvider.System,
+            new DownlinkMetrics(new ServiceCollection().AddMetrics().BuildServiceProvider().GetRequiredService<IMeterFactory>()), NullLogger<DownlinkContext>.Instance));
         var state = new StationState();
         var profile = new StationProfile { Slots = 16, SwapsPerHour = 0, FaultsPerSlotPerDay = 0, RebootsPerDay = 0, DropoutsPerDay = 0 };
         var sim = new SimulatedStation("st-f", 0, profile, new BatteryPool(), seed, boot: 1);

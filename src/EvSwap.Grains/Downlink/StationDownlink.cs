@@ -31,6 +31,7 @@ public sealed class StationDownlink
     public bool HasOpenWork => Commands.HasOpen || Reservations.HasActive;
 
     private DownlinkOptions Options => _context.Options;
+    private DownlinkMetrics Metrics => _context.Metrics;
 
     public async Task<CommandSubmission> SendAsync(CommandRequest request, DateTimeOffset now)
     {
@@ -50,14 +51,25 @@ public sealed class StationDownlink
     /// <summary>Applies a station's result; true when it named a command of this station.</summary>
     public bool Report(CommandResult result, DateTimeOffset now)
     {
-        if (result.CommandId is null || Commands.Find(result.CommandId) is null)
+        if (result.CommandId is null || Commands.Find(result.CommandId) is not { } command)
         {
             return false;
         }
 
-        if (Commands.Apply(result, now) is { IsFinal: true } finished)
+        var wasPending = command.Status == CommandStatus.Pending;
+        if (Commands.Apply(result, now) is { } changed)
         {
-            Reservations.OnCommandFinished(finished, now);
+            if (wasPending)
+            {
+                // The station answered before the broker's PUBACK came back: it has the command, so it was sent.
+                Metrics.Command(changed.Type, "sent");
+            }
+
+            Metrics.Command(changed);
+            if (changed.IsFinal)
+            {
+                Count(Reservations.OnCommandFinished(changed, now), changed, now);
+            }
         }
 
         return true;
@@ -89,6 +101,7 @@ public sealed class StationDownlink
         {
             // Stations hold only charged batteries: this one is asked for once a snapshot shows it charged.
             var waiting = Reservations.Hold(charging.Slot, request.RiderId, request.IdempotencyKey, null, now, by + ttl, id, by, charging.ChargedAt);
+            Metrics.Reservation("made");
             return new ReservationOutcome(waiting.ToView(_stationId), Created: true, Unavailable: null, Conflict: null);
         }
 
@@ -102,6 +115,7 @@ public sealed class StationDownlink
         var expiresAt = (request.ReadyBy ?? now) + ttl;
         var command = CreateHold(id, slot.Slot, slot.BatteryId!, request.RiderId, now, expiresAt);
         var reservation = Reservations.Hold(slot, request.RiderId, request.IdempotencyKey, command.Id, now, expiresAt, id, request.ReadyBy);
+        Metrics.Reservation("made");
         await PublishAsync(command, now);
         return new ReservationOutcome(reservation.ToView(_stationId), Created: true, Unavailable: null, Conflict: null);
     }
@@ -119,6 +133,7 @@ public sealed class StationDownlink
             if (slot?.BatteryId != reservation.BatteryId)
             {
                 ReservationBook.Lost(reservation, now);
+                Metrics.ReservationEnded(reservation);
                 changed = true;
             }
             else if (slot.State == SlotStates.Ready && slot.SocPct >= _context.ChargedSocPct)
@@ -143,7 +158,13 @@ public sealed class StationDownlink
 
         // A ready-by reservation still waiting for its battery to charge was never sent to the station: nothing to release.
         var sent = reservation.CommandId.Length > 0;
-        if (Reservations.Cancel(reservation, now) && sent)
+        var cancelled = Reservations.Cancel(reservation, now);
+        if (cancelled)
+        {
+            Metrics.ReservationEnded(reservation);
+        }
+
+        if (cancelled && sent)
         {
             var release = Commands.Create(CommandTypes.ReleaseReservation, reservation.Slot, "rider:" + reservation.RiderId, null, now,
                 Options.CommandTimeout, reservation.Id, reservation.BatteryId);
@@ -159,11 +180,18 @@ public sealed class StationDownlink
         var changed = false;
         foreach (var command in Commands.Expire(now))
         {
-            Reservations.OnCommandFinished(command, now);
+            Metrics.Command(command);
+            Count(Reservations.OnCommandFinished(command, now), command, now);
             changed = true;
         }
 
-        return Reservations.Expire(now).Count > 0 || changed;
+        foreach (var reservation in Reservations.Expire(now))
+        {
+            Metrics.ReservationEnded(reservation);
+            changed = true;
+        }
+
+        return changed;
     }
 
     /// <summary>Publishes again what the broker has not taken yet; true when any publish got through.</summary>
@@ -187,7 +215,9 @@ public sealed class StationDownlink
             Rates.Observe(StationModel.SortedSlots(message), message.Ts);
         }
 
-        return Reservations.OnSwaps(message.Events, now).Count > 0;
+        var fulfilled = Reservations.OnSwaps(message.Events, now);
+        fulfilled.ForEach(Metrics.ReservationEnded);
+        return fulfilled.Count > 0;
     }
 
     /// <summary>The view with held slots shown as reserved (before the station's own snapshot says so) and not counted as available.</summary>
@@ -208,6 +238,25 @@ public sealed class StationDownlink
     /// <summary>The forecast at the fleet list's fixed horizons, for the station's index entry.</summary>
     public AvailabilityOutlook Outlook(IReadOnlyList<SlotReading> slots, DateTimeOffset now) => _forecaster.Outlook(slots, now);
 
+    /// <summary>Counts what a finished command did to its reservation: confirmed it (and how long that took), ended it.</summary>
+    private void Count(ReservationRecord? reservation, CommandRecord command, DateTimeOffset now)
+    {
+        if (reservation is null)
+        {
+            return;
+        }
+
+        if (command.Status == CommandStatus.Succeeded && reservation.ConfirmedAt == now)
+        {
+            Metrics.ReservationConfirmed(now - command.CreatedAt);
+        }
+
+        if (!reservation.IsActive)
+        {
+            Metrics.ReservationEnded(reservation);
+        }
+    }
+
     /// <summary>Why a ready-by time cannot be served; null when it can.</summary>
     private string? ReadyByProblem(DateTimeOffset readyBy, DateTimeOffset now) =>
         readyBy <= now ? $"readyBy ({readyBy:O}) is not in the future (now {now:O})."
@@ -226,7 +275,11 @@ public sealed class StationDownlink
         try
         {
             await _context.PublishAsync(command.ToWire(_stationId), CancellationToken.None);
-            CommandBook.MarkPublished(command, now);
+            if (CommandBook.MarkPublished(command, now))
+            {
+                Metrics.Command(command);
+            }
+
             return true;
         }
         catch (Exception ex)
