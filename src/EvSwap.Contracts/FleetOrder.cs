@@ -16,8 +16,8 @@ public static class FleetOrder
     /// <summary>Whether the item passes the availability filter and comes after the cursor.</summary>
     public static bool Includes(FleetQuery query, StationListItem item)
     {
-        var available = Available(query, item);
-        if (available < query.MinAvailable)
+        // The horizon is read only when the query uses it: a query from a silo that predates it carries none.
+        if (query.MinAvailable > 0 && Available(query, item) < query.MinAvailable)
         {
             return false;
         }
@@ -28,7 +28,7 @@ public static class FleetOrder
         }
 
         return query.Sort == FleetSort.Available
-            ? Compare(available, item.StationId, query.AfterAvailable ?? int.MaxValue, after) > 0
+            ? Compare(Available(query, item), item.StationId, query.AfterAvailable ?? int.MaxValue, after) > 0
             : string.CompareOrdinal(item.StationId, after) > 0;
     }
 

@@ -56,6 +56,14 @@ public class FleetOrderTests
     }
 
     [Fact]
+    public void A_query_without_a_horizon_from_a_silo_that_predates_it_still_lists_by_id()
+    {
+        var old = new FleetQuery(null, "st-b", 10) { AvailableInMinutes = 0 };
+
+        Assert.Equal(["st-c", "st-d", "st-e"], Ordered(old));
+    }
+
+    [Fact]
     public void A_next_cursor_read_back_positions_the_query_after_the_last_row()
     {
         Assert.True(FleetListQuery.TryParse(null, "available", "60m", "1", null, "2", out var query, out _));
