@@ -114,8 +114,12 @@ public sealed partial class StationGrain : IStationDownlinkGrain
         await PersistAsync(now);
         StartDownlinkTimer();
 
-        // A hold changes what the station offers: its index entry's forecast follows within Station:IndexRefreshInterval.
-        _indexDirty = true;
+        // A hold changes what the station offers, and riders pick stations from the fleet list: its index entry's
+        // forecast follows at once (downlink changes are rare beside telemetry, and the push is one-way).
+        if (State.HasReported)
+        {
+            await PushIndexAsync(now);
+        }
     }
 
     private void StartDownlinkTimer()

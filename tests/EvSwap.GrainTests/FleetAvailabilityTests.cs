@@ -65,4 +65,18 @@ public class FleetAvailabilityTests(DownlinkFixture fixture)
         var byId = await AllPagesAsync(new FleetQuery(null, null, 3) { AvailableInMinutes = 30, MinAvailable = 1 }, prefix);
         Assert.Equal([prefix + "a", prefix + "b", prefix + "c", prefix + "d"], byId.Select(r => r.StationId));
     }
+
+    [Fact]
+    public async Task A_reservation_lowers_the_stations_indexed_outlook_at_once_without_waiting_for_its_next_message()
+    {
+        var id = "fa" + Guid.NewGuid().ToString("N")[..8];
+        await fixture.Grains.GetGrain<IStationGrain>(id).Ingest(Envelope(id, 1, [Ready(1, "bat-a"), Ready(2, "bat-b")]));
+        var query = new FleetQuery(null, null, 1000) { AvailableInMinutes = 15 };
+        await Eventually.GetAsync(() => AllPagesAsync(query, id), rows => rows.SingleOrDefault()?.Outlook?.In15m == 2);
+
+        await fixture.Grains.GetGrain<IStationDownlinkGrain>(id).Reserve(new ReservationRequest("rider-1", null, null));
+
+        var rows = await Eventually.GetAsync(() => AllPagesAsync(query, id), rows => rows.SingleOrDefault()?.Outlook?.In15m == 1);
+        Assert.Equal(1, Assert.Single(rows).Outlook!.In15m);
+    }
 }
