@@ -3,18 +3,20 @@ using Microsoft.Extensions.Options;
 
 namespace EvSwap.Api;
 
-/// <summary>Fleet-wide reads: asks every index shard in parallel and merges their sorted pages.</summary>
+/// <summary>Fleet-wide reads: asks every index shard in parallel and merges their sorted pages in the query's order.</summary>
 public sealed class FleetReader(IGrainFactory grains, IOptions<FleetOptions> options)
 {
-    public async Task<(IReadOnlyList<StationListItem> Items, bool HasMore)> ListAsync(StationStatus? status, string? after, int limit)
+    public async Task<(IReadOnlyList<StationListItem> Items, bool HasMore)> ListAsync(FleetQuery query)
     {
-        var query = new FleetQuery(status, after, limit);
+        var limit = query.Limit;
         var pages = await Task.WhenAll(Enumerable.Range(0, options.Value.Shards)
             .Select(shard => grains.GetGrain<IFleetIndexShardGrain>(shard).List(query)));
 
-        // Each shard returns its first `limit` matches after the cursor; the first `limit` of their merge are the
-        // first `limit` of the fleet, and anything left over (or any shard with more) means another page.
-        var merged = pages.SelectMany(p => p.Items).OrderBy(i => i.StationId, StringComparer.Ordinal).ToList();
+        // Each shard returns its first `limit` matches after the cursor in the query's order; the first `limit` of their
+        // merge (in the same order) are the first `limit` of the fleet, and anything left over (or any shard with more)
+        // means another page.
+        var merged = pages.SelectMany(p => p.Items).ToList();
+        merged.Sort((a, b) => FleetOrder.Compare(query, a, b));
         var hasMore = merged.Count > limit || pages.Any(p => p.HasMore);
         return (merged.Take(limit).ToList(), hasMore);
     }

@@ -17,7 +17,7 @@ public static class ReservationEndpoints
 
         group.MapPost("/reservations", Reserve)
             .WithName("Reserve")
-            .WithSummary("Hold the station's fullest ready battery (socPct at or above Station:ChargedSocPct) for a rider (from the token, else the body) for ttlSeconds (default Downlink:DefaultReservationTtl). The station is told over MQTT and confirms. An Idempotency-Key header makes retries return the same reservation.")
+            .WithSummary("Hold the station's fullest ready battery (socPct at or above Station:ChargedSocPct) for a rider (from the token, else the body) for ttlSeconds (default Downlink:DefaultReservationTtl). With readyBy (an ISO 8601 time, future, at most Downlink:MaxReadyByAhead ahead) it may hold a charging battery the forecast has charged by then, held until readyBy + ttlSeconds; 409 when none will be. The station is told over MQTT and confirms. An Idempotency-Key header makes retries return the same reservation.")
             .Produces<ReservationView>(StatusCodes.Status201Created)
             .Produces<ReservationView>()
             .ProducesProblem(StatusCodes.Status400BadRequest)
@@ -69,15 +69,28 @@ public static class ReservationEndpoints
             return QueryParsing.BadRequest("ttlSeconds", $"ttlSeconds must be from 1 to {MaxTtlSeconds}; got {ttl}.");
         }
 
+        DateTimeOffset? readyBy = null;
+        if (body?.ReadyBy is { } rawReadyBy)
+        {
+            if (!QueryParsing.TryTime("readyBy", rawReadyBy, default, out var parsed, out error))
+            {
+                return error!;
+            }
+
+            readyBy = parsed;
+        }
+
         if (await grains.GetGrain<IStationGrain>(id).GetView() is null)
         {
             return CommandEndpoints.StationNotFound(id);
         }
 
+        // The grain judges readyBy against its own clock and Downlink:MaxReadyByAhead.
         var outcome = await grains.GetGrain<IStationDownlinkGrain>(id)
-            .Reserve(new ReservationRequest(rider, body?.TtlSeconds is { } s ? TimeSpan.FromSeconds(s) : null, key));
+            .Reserve(new ReservationRequest(rider, body?.TtlSeconds is { } s ? TimeSpan.FromSeconds(s) : null, key) { ReadyBy = readyBy });
         return outcome switch
         {
+            { Invalid: { } invalid } => QueryParsing.BadRequest("readyBy", invalid),
             { Reservation: { } r, Created: true } => TypedResults.Created($"/stations/{id}/reservations/{r.ReservationId}", r),
             { Reservation: { } r } => TypedResults.Ok(r),
             { Conflict: { } conflict } => Results.Problem(title: "Idempotency-Key reused", detail: conflict, statusCode: StatusCodes.Status409Conflict),

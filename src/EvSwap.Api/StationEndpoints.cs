@@ -16,7 +16,7 @@ public static class StationEndpoints
 
         group.MapGet("/", ListStations)
             .WithName("ListStations")
-            .WithSummary("The fleet, paged and sorted by station id; filter by status=online|offline|alerting.")
+            .WithSummary("The fleet from the index shards, paged: by station id, or with sort=available by charged batteries expected in availableIn (15m, 30m or 60m; default 30m), most first; filter by status=online|offline|alerting and minAvailable (at least that many expected at availableIn). Each row's outlook is the station's forecast as of its last index refresh; an offline station has none and counts as 0.")
             .Produces<StationListResponse>()
             .ProducesProblem(StatusCodes.Status400BadRequest);
 
@@ -74,31 +74,16 @@ public static class StationEndpoints
         }
     }
 
-    internal static async Task<IResult> ListStations(FleetReader fleet, string? status, string? cursor, string? limit)
+    internal static async Task<IResult> ListStations(
+        FleetReader fleet, string? status, string? sort, string? availableIn, string? minAvailable, string? cursor, string? limit)
     {
-        StationStatus? filter = null;
-        if (status is not null)
-        {
-            if (!Enum.TryParse<StationStatus>(status, ignoreCase: true, out var parsed) || !Enum.IsDefined(parsed) || int.TryParse(status, out _))
-            {
-                return QueryParsing.BadRequest("status", $"status must be one of online, offline, alerting; got '{status}'.");
-            }
-
-            filter = parsed;
-        }
-
-        if (!QueryParsing.TryLimit(limit, 100, MaxPageSize, out var pageSize, out var error))
+        if (!FleetListQuery.TryParse(status, sort, availableIn, minAvailable, cursor, limit, out var query, out var error))
         {
             return error!;
         }
 
-        if (!Cursor.TryDecode(cursor, out var after))
-        {
-            return QueryParsing.BadRequest("cursor", "cursor must be a value returned as nextCursor by this endpoint.");
-        }
-
-        var (items, hasMore) = await fleet.ListAsync(filter, after.Length == 0 ? null : after, pageSize);
-        var next = hasMore && items.Count > 0 ? Cursor.Encode(items[^1].StationId) : null;
+        var (items, hasMore) = await fleet.ListAsync(query);
+        var next = hasMore && items.Count > 0 ? FleetListQuery.NextCursor(query, items[^1]) : null;
         return TypedResults.Ok(new StationListResponse(items, next));
     }
 

@@ -8,4 +8,8 @@ public sealed record StationListItem(
     [property: Id(2)] bool Online,
     [property: Id(3)] IReadOnlyDictionary<string, int> SlotCounts,
     [property: Id(4)] int AvailableCharged,
-    [property: Id(5)] int ActiveAlerts);
+    [property: Id(5)] int ActiveAlerts)
+{
+    /// <summary>Charged batteries expected in 15, 30 and 60 minutes, as of the station's last index refresh; null while it is offline.</summary>
+    [Id(40)] public AvailabilityOutlook? Outlook { get; init; }
+}

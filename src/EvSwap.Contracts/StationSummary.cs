@@ -15,4 +15,7 @@ public sealed record StationSummary(
     [Id(60)] public long SwapsToday { get; init; }
 
     [Id(61)] public DateOnly SwapsDay { get; init; }
+
+    /// <summary>The station's availability forecast when it sent this summary; null from a station that sent none yet.</summary>
+    [Id(40)] public AvailabilityOutlook? Outlook { get; init; }
 }

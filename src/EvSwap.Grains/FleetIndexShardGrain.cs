@@ -69,18 +69,19 @@ public sealed class FleetIndexShardGrain : Grain, IFleetIndexShardGrain
 
     public Task<FleetPage> List(FleetQuery query)
     {
+        var now = _time.GetUtcNow();
+        if (query.Sort == FleetSort.Available)
+        {
+            return Task.FromResult(ListByAvailable(query, now));
+        }
+
         var ids = _sortedIds.Of(_state.State.Stations);
         var start = SortedKeys.Start(ids, query.After);
-
-        var now = _time.GetUtcNow();
         var items = new List<StationListItem>(Math.Min(query.Limit, ids.Length));
         var hasMore = false;
         for (var i = start; i < ids.Length; i++)
         {
-            var s = _state.State.Stations[ids[i]];
-            var online = StationModel.IsOnline(s.LastSeen, now, _options.OfflineAfter);
-            var alerts = StationModel.ActiveAlerts(s.Alerts, s.LastSeen, now, _options.OfflineAfter).Count;
-            if (!Matches(query.Status, online, alerts))
+            if (Item(_state.State.Stations[ids[i]], query, now) is not { } item)
             {
                 continue;
             }
@@ -91,10 +92,44 @@ public sealed class FleetIndexShardGrain : Grain, IFleetIndexShardGrain
                 break;
             }
 
-            items.Add(new StationListItem(s.StationId, s.LastSeen, online, s.SlotCounts, s.AvailableCharged, alerts));
+            items.Add(item);
         }
 
         return Task.FromResult(new FleetPage(items, hasMore));
+    }
+
+    /// <summary>
+    /// The expected counts move with every refresh, so no order is kept between queries: the matches are sorted per
+    /// query (a shard holds a fraction of the fleet).
+    /// </summary>
+    private FleetPage ListByAvailable(FleetQuery query, DateTimeOffset now)
+    {
+        var matches = new List<StationListItem>();
+        foreach (var s in _state.State.Stations.Values)
+        {
+            if (Item(s, query, now) is { } item)
+            {
+                matches.Add(item);
+            }
+        }
+
+        matches.Sort((a, b) => FleetOrder.Compare(query, a, b));
+        return new FleetPage(matches.Count > query.Limit ? matches.GetRange(0, query.Limit) : matches, matches.Count > query.Limit);
+    }
+
+    /// <summary>The station's row when it matches the query and comes after its cursor; null otherwise.</summary>
+    private StationListItem? Item(StationSummary s, FleetQuery query, DateTimeOffset now)
+    {
+        var online = StationModel.IsOnline(s.LastSeen, now, _options.OfflineAfter);
+        var alerts = StationModel.ActiveAlerts(s.Alerts, s.LastSeen, now, _options.OfflineAfter).Count;
+        if (!Matches(query.Status, online, alerts))
+        {
+            return null;
+        }
+
+        // An offline station's forecast was made from snapshots it no longer sends: it promises nothing.
+        var item = new StationListItem(s.StationId, s.LastSeen, online, s.SlotCounts, s.AvailableCharged, alerts) { Outlook = online ? s.Outlook : null };
+        return FleetOrder.Includes(query, item) ? item : null;
     }
 
     public Task<IReadOnlyList<FleetAlert>> GetAlerts()

@@ -80,8 +80,7 @@ public sealed partial class StationGrain : IStationDownlinkGrain
     public async Task<AvailabilityForecast> GetAvailability(TimeSpan horizon)
     {
         var now = await CatchUpDownlinkAsync();
-        var view = StationModel.ToView(StationId, State, now, _options);
-        return _downlink.Forecast(view, horizon, now);
+        return _downlink.Forecast(StationModel.LatestSlots(State), horizon, now);
     }
 
     private async Task ActivateDownlinkAsync()
@@ -114,6 +113,13 @@ public sealed partial class StationGrain : IStationDownlinkGrain
         _stateDirty = true;
         await PersistAsync(now);
         StartDownlinkTimer();
+
+        // A hold changes what the station offers, and riders pick stations from the fleet list: its index entry's
+        // forecast follows at once (downlink changes are rare beside telemetry, and the push is one-way).
+        if (State.HasReported)
+        {
+            await PushIndexAsync(now);
+        }
     }
 
     private void StartDownlinkTimer()

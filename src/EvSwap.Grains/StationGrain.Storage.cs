@@ -39,7 +39,8 @@ public sealed partial class StationGrain
         _indexDirty = false;
         _lastIndexPush = now;
         var shard = GrainFactory.GetGrain<IFleetIndexShardGrain>(FleetIndex.ShardOf(StationId, _fleetOptions.Shards));
-        var summary = StationModel.ToSummary(StationId, State, _options, slots);
+        slots ??= StationModel.LatestSlots(State);
+        var summary = StationModel.ToSummary(StationId, State, _options, slots) with { Outlook = _downlink.Outlook(slots, now) };
         return register ? shard.Register(summary) : shard.Upsert(summary);
     }
 

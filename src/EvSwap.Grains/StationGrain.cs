@@ -151,7 +151,8 @@ public sealed partial class StationGrain : Grain, IStationGrain
 
         _stateDirty = true;
         var fulfilled = outcome is IngestOutcome.Accepted or IngestOutcome.Late && _downlink.OnTelemetry(m, newest: !result.Late, now);
-        if (first || result.IsSignificant || fulfilled || now - _lastPersist >= _options.StatePersistInterval)
+        var held = outcome == IngestOutcome.Accepted && _downlink.Reservations.Waiting.Any() && await _downlink.HoldChargedAsync(StationModel.SortedSlots(m), now);
+        if (first || result.IsSignificant || fulfilled || held || now - _lastPersist >= _options.StatePersistInterval)
         {
             await PersistAsync(now);
         }

@@ -21,6 +21,7 @@ public static class StationGrainsServiceCollectionExtensions
         services.TryAddSingleton(TimeProvider.System);
         services.AddMetrics();
         services.TryAddSingleton<StationMetrics>();
+        services.TryAddSingleton<DownlinkMetrics>();
         services.TryAddSingleton<DownlinkContext>();
         return services;
     }

@@ -44,7 +44,7 @@ public static class TelemetryExtensions
             .ConfigureResource(r => r.AddService(config["OTEL_SERVICE_NAME"] ?? "evswap-silo"))
             .WithMetrics(m =>
             {
-                m.AddMeter(BridgeMetrics.MeterName, StationMetrics.MeterName, AlarmMetrics.MeterName, BatteryMetrics.MeterName, EvSwap.IngestLog.IngestLogMetrics.MeterName, DynamoDbMeterName, OrleansMeterName)
+                m.AddMeter(BridgeMetrics.MeterName, StationMetrics.MeterName, DownlinkMetrics.MeterName, AlarmMetrics.MeterName, BatteryMetrics.MeterName, EvSwap.IngestLog.IngestLogMetrics.MeterName, DynamoDbMeterName, OrleansMeterName)
                     .AddAspNetCoreInstrumentation()
                     .AddPrometheusExporter();
 

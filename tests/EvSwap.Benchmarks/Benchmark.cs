@@ -14,9 +14,9 @@ namespace EvSwap.Benchmarks;
 /// <summary>Every figure of issue 6 (and the Measure sections of issues 4 and 5), in one run.</summary>
 public sealed partial class Benchmark(BenchOptions options, Report report)
 {
-    public static readonly string[] AllScenarios = ["ceiling", "e2e", "aws", "serverless", "bridge", "log", "cold", "console", "scale"];
+    public static readonly string[] AllScenarios = ["ceiling", "e2e", "aws", "serverless", "bridge", "log", "cold", "console", "scale", "reservations"];
 
-    /// <summary>What "all" runs: the scale scenario is asked for by name (it is long and needs several GiB).</summary>
+    /// <summary>What "all" runs: the scale scenario is asked for by name (it is long and needs several GiB), and so is reservations (issue 17's downlink figure).</summary>
     public static readonly string[] DefaultScenarios = ["ceiling", "e2e", "aws", "serverless", "bridge", "log", "cold", "console"];
 
     private const string Mqttnet = "1a";
@@ -42,6 +42,7 @@ public sealed partial class Benchmark(BenchOptions options, Report report)
                 "cold" => new ColdSiloScenario(options, report, _http).RunAsync(cancellationToken),
                 "console" => new ConsoleScenario(options, report, _http).RunAsync(cancellationToken),
                 "scale" => new ScaleScenario(options, report, _http).RunAsync(cancellationToken),
+                "reservations" => new ReservationScenario(options, report, _http).RunAsync(cancellationToken),
                 _ => BridgeAsync(cancellationToken),
             });
             System.Console.WriteLine($"   {scenario} took {clock.Elapsed.TotalSeconds:N0} s");

@@ -224,4 +224,30 @@ public class DownlinkEndToEndTests
         Assert.Equal((HttpStatusCode.OK, reservationId), (retry, again.GetProperty("reservationId").GetString()));
         Assert.Equal("reserved", (await second.GetJsonAsync($"/stations/{id}")).GetProperty("slots")[0].GetProperty("state").GetString());
     }
+
+    [Fact]
+    public async Task A_ready_by_reservation_is_held_through_the_api_and_a_bad_ready_by_is_a_400_problem()
+    {
+        await using var silo = await TestSilo.StartAsync();
+        var id = NewStation();
+        await using var station = await ReportingStationAsync(silo, id);
+
+        var notATime = await DownlinkApi.ReserveAsync(silo.Http, id, new { riderId = "rider-1", readyBy = "after lunch" });
+        var past = await DownlinkApi.ReserveAsync(silo.Http, id, new { riderId = "rider-1", readyBy = DateTimeOffset.UtcNow.AddMinutes(-5) });
+        var tooFar = await DownlinkApi.ReserveAsync(silo.Http, id, new { riderId = "rider-1", readyBy = DateTimeOffset.UtcNow.AddHours(3) });
+        var readyBy = DateTimeOffset.UtcNow.AddMinutes(20);
+        var (status, body) = await DownlinkApi.ReserveAsync(silo.Http, id, new { riderId = "rider-1", readyBy, ttlSeconds = 300 });
+
+        foreach (var (badStatus, problem) in new[] { notATime, past, tooFar })
+        {
+            Assert.Equal(HttpStatusCode.BadRequest, badStatus);
+            Assert.Equal("readyBy", problem.GetProperty("parameter").GetString());
+        }
+
+        // The station's only battery is charged: held at once, until readyBy plus the ttl.
+        Assert.Equal(HttpStatusCode.Created, status);
+        Assert.Equal(readyBy.AddSeconds(300), body.GetProperty("expiresAt").GetDateTimeOffset(), TimeSpan.FromMilliseconds(1));
+        Assert.Equal(readyBy, body.GetProperty("readyBy").GetDateTimeOffset(), TimeSpan.FromMilliseconds(1));
+        Assert.Equal(CommandTypes.ReserveSlot, (await station.NextCommandAsync()).Type);
+    }
 }

@@ -1,3 +1,4 @@
+using System.Diagnostics.Metrics;
 using System.Text.Json;
 using EvSwap.Contracts;
 using EvSwap.Grains;
@@ -18,7 +19,8 @@ public class ForecastAgainstSimulatorTests
     {
         var stationOptions = new StationOptions();
         var downlink = new StationDownlink("st-f", new DownlinkState(), new DownlinkContext(
-            new ServiceCollection().BuildServiceProvider(), Options.Create(new DownlinkOptions()), Options.Create(stationOptions), TimeProvider.System, NullLogger<DownlinkContext>.Instance));
+            new ServiceCollection().BuildServiceProvider(), Options.Create(new DownlinkOptions()), Options.Create(stationOptions), TimeProvider.System,
+            new DownlinkMetrics(new ServiceCollection().AddMetrics().BuildServiceProvider().GetRequiredService<IMeterFactory>()), NullLogger<DownlinkContext>.Instance));
         var state = new StationState();
         var profile = new StationProfile { Slots = 16, SwapsPerHour = 0, FaultsPerSlotPerDay = 0, RebootsPerDay = 0, DropoutsPerDay = 0 };
         var sim = new SimulatedStation("st-f", 0, profile, new BatteryPool(), seed, boot: 1);
@@ -34,7 +36,7 @@ public class ForecastAgainstSimulatorTests
 
         var horizon = TimeSpan.FromMinutes(horizonMinutes);
         var forecastAt = last.Ts;
-        var forecast = downlink.Forecast(StationModel.ToView("st-f", state, forecastAt, stationOptions), horizon, forecastAt);
+        var forecast = downlink.Forecast(StationModel.LatestSlots(state), horizon, forecastAt);
         while (now <= forecastAt + horizon)
         {
             last = sim.Step(now, step)!;

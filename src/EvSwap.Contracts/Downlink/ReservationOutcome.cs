@@ -8,4 +8,8 @@ public sealed record ReservationOutcome(
     [property: Id(0)] ReservationView? Reservation,
     [property: Id(1)] bool Created,
     [property: Id(2)] string? Unavailable,
-    [property: Id(3)] string? Conflict);
+    [property: Id(3)] string? Conflict)
+{
+    /// <summary>The request cannot be served as asked (a readyBy in the past or beyond Downlink:MaxReadyByAhead): the API answers 400.</summary>
+    [Id(40)] public string? Invalid { get; init; }
+}

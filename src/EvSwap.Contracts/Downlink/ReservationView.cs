@@ -1,6 +1,6 @@
 namespace EvSwap.Contracts;
 
-/// <summary>One reservation as <c>GET /stations/{id}/reservations/{rid}</c> shows it.</summary>
+/// <summary>One reservation (<see cref="CommandId"/> empty while a ready-by reservation waits for its battery to charge) as <c>GET /stations/{id}/reservations/{rid}</c> shows it.</summary>
 [GenerateSerializer, Immutable]
 public sealed record ReservationView(
     [property: Id(0)] string ReservationId,
@@ -15,4 +15,11 @@ public sealed record ReservationView(
     [property: Id(9)] DateTimeOffset? EndedAt,
     [property: Id(10)] string? Reason,
     [property: Id(11)] string CommandId,
-    [property: Id(12)] string? IdempotencyKey);
+    [property: Id(12)] string? IdempotencyKey)
+{
+    /// <summary>A ready-by reservation's time; null for one that held a charged battery at once.</summary>
+    [Id(40)] public DateTimeOffset? ReadyBy { get; init; }
+
+    /// <summary>When the forecast expects the held battery (charging when reserved) to be charged; null when it was charged already.</summary>
+    [Id(41)] public DateTimeOffset? ExpectedChargedAt { get; init; }
+}

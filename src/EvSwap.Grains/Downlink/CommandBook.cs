@@ -43,14 +43,18 @@ public sealed class CommandBook(List<CommandRecord> commands, int maxRetained)
     /// <summary>Commands the broker has not taken yet and that have not expired: to publish (again).</summary>
     public IEnumerable<CommandRecord> Unsent(DateTimeOffset now) => commands.Where(c => c.Status == CommandStatus.Pending && now < c.ExpiresAt);
 
-    public static void MarkPublished(CommandRecord command, DateTimeOffset now)
+    /// <summary>The broker took the command; true when that moved it out of Pending.</summary>
+    public static bool MarkPublished(CommandRecord command, DateTimeOffset now)
     {
         command.Publishes++;
-        if (command.Status == CommandStatus.Pending)
+        if (command.Status != CommandStatus.Pending)
         {
-            command.Status = CommandStatus.Sent;
-            command.SentAt = now;
+            return false;
         }
+
+        command.Status = CommandStatus.Sent;
+        command.SentAt = now;
+        return true;
     }
 
     /// <summary>Applies a station's result; returns the command when it changed, null when it was unknown or already final.</summary>

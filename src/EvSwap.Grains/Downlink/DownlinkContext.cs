@@ -6,7 +6,8 @@ using Microsoft.Extensions.Options;
 namespace EvSwap.Grains;
 
 /// <summary>What every station's downlink shares: the publisher, the options, the clock.</summary>
-public sealed class DownlinkContext(IServiceProvider services, IOptions<DownlinkOptions> options, IOptions<StationOptions> station, TimeProvider time, ILogger<DownlinkContext> logger)
+public sealed class DownlinkContext(
+    IServiceProvider services, IOptions<DownlinkOptions> options, IOptions<StationOptions> station, TimeProvider time, DownlinkMetrics metrics, ILogger<DownlinkContext> logger)
 {
     // Resolved lazily and optionally: a host without an MQTT link (a grain test, a tool) still runs station grains,
     // and its commands wait, unsent, until they time out.
@@ -16,6 +17,7 @@ public sealed class DownlinkContext(IServiceProvider services, IOptions<Downlink
     public double ChargedSocPct => station.Value.ChargedSocPct;
     public TimeProvider Time => time;
     public ILogger Logger => logger;
+    public DownlinkMetrics Metrics => metrics;
 
     public Task PublishAsync(StationCommand command, CancellationToken cancellationToken) =>
         _publisher.Value is { } publisher

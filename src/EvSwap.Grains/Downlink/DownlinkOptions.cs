@@ -33,13 +33,19 @@ public sealed class DownlinkOptions : IValidatableObject
     /// <summary>The recent window the availability forecast measures a station's swap rate over.</summary>
     public TimeSpan SwapRateWindow { get; set; } = TimeSpan.FromHours(1);
 
+    /// <summary>
+    /// How far ahead a reservation's <c>readyBy</c> may be: the forecast carries each battery's measured charge rate
+    /// forward on an assumed curve, which is guesswork beyond about an hour.
+    /// </summary>
+    public TimeSpan MaxReadyByAhead { get; set; } = TimeSpan.FromHours(1);
+
     public IEnumerable<ValidationResult> Validate(ValidationContext validationContext)
     {
         foreach (var (name, value) in new[]
                  {
                      (nameof(CommandTimeout), CommandTimeout), (nameof(ReservationConfirmTimeout), ReservationConfirmTimeout),
                      (nameof(DefaultReservationTtl), DefaultReservationTtl), (nameof(MaxReservationTtl), MaxReservationTtl),
-                     (nameof(TickInterval), TickInterval), (nameof(SwapRateWindow), SwapRateWindow),
+                     (nameof(TickInterval), TickInterval), (nameof(SwapRateWindow), SwapRateWindow), (nameof(MaxReadyByAhead), MaxReadyByAhead),
                  })
         {
             if (value <= TimeSpan.Zero)

@@ -42,9 +42,44 @@ public sealed class ReservationBook(List<ReservationRecord> reservations, int ma
         return best;
     }
 
+    /// <summary>
+    /// For a rider who needs a battery by <paramref name="readyBy"/>: the unheld charging battery expected to reach the
+    /// charged level soonest, if that is by then (soonest leaves the most margin for the forecast to be off). Charging
+    /// batteries go first so that those charged now stay with walk-in riders. Null when none will be ready in time.
+    /// </summary>
+    public (SlotReading Slot, DateTimeOffset ChargedAt)? PickCharging(IReadOnlyList<SlotReading> slots, Func<SlotReading, DateTimeOffset?> chargedAt, DateTimeOffset readyBy)
+    {
+        (SlotReading Slot, DateTimeOffset ChargedAt)? best = null;
+        foreach (var slot in slots)
+        {
+            if (slot.State != SlotStates.Charging || slot.BatteryId is null || IsHeld(slot) || chargedAt(slot) is not { } at || at > readyBy)
+            {
+                continue;
+            }
+
+            if (best is not { } b || at < b.ChargedAt || (at == b.ChargedAt && slot.Slot < b.Slot.Slot))
+            {
+                best = (slot, at);
+            }
+        }
+
+        return best;
+    }
+
+    /// <summary>Ready-by reservations whose battery is still charging: the station has not been asked to hold it yet.</summary>
+    public IEnumerable<ReservationRecord> Waiting => reservations.Where(r => r.IsWaiting);
+
+    /// <summary>Slots with held ready batteries shown as reserved, before the station's own snapshot says so.</summary>
+    public IReadOnlyList<SlotReading> Overlay(IReadOnlyList<SlotReading> slots) => HasActive
+        ? slots.Select(s => s.State == SlotStates.Ready && IsHeld(s) ? s with { State = SlotStates.Reserved } : s).ToList()
+        : slots;
+
     public bool IsHeld(SlotReading slot) => reservations.Exists(r => r.IsActive && (r.Slot == slot.Slot || r.BatteryId == slot.BatteryId));
 
-    public ReservationRecord Hold(SlotReading slot, string riderId, string? idempotencyKey, string commandId, DateTimeOffset now, TimeSpan ttl, string id)
+    /// <param name="commandId">The reserve-slot command; null for a ready-by reservation of a battery still charging.</param>
+    /// <param name="expiresAt">When the hold ends without a swap.</param>
+    public ReservationRecord Hold(SlotReading slot, string riderId, string? idempotencyKey, string? commandId, DateTimeOffset now, DateTimeOffset expiresAt, string id,
+        DateTimeOffset? readyBy = null, DateTimeOffset? expectedChargedAt = null)
     {
         var record = new ReservationRecord
         {
@@ -54,9 +89,11 @@ public sealed class ReservationBook(List<ReservationRecord> reservations, int ma
             BatteryId = slot.BatteryId!,
             Status = ReservationStatus.Pending,
             CreatedAt = now,
-            ExpiresAt = now + ttl,
-            CommandId = commandId,
+            ExpiresAt = expiresAt,
+            CommandId = commandId ?? "",
             IdempotencyKey = idempotencyKey,
+            ReadyBy = readyBy,
+            ExpectedChargedAt = expectedChargedAt,
         };
         reservations.Add(record);
         Trim();
@@ -137,13 +174,21 @@ public sealed class ReservationBook(List<ReservationRecord> reservations, int ma
         return true;
     }
 
-    /// <summary>Ends every held reservation past its expiry; returns those it ended.</summary>
+    /// <summary>
+    /// Ends every held reservation past its expiry, and every ready-by one whose battery was not charged by then (failed);
+    /// returns those it ended.
+    /// </summary>
     public List<ReservationRecord> Expire(DateTimeOffset now)
     {
         List<ReservationRecord> expired = [];
         foreach (var r in reservations)
         {
-            if (r.IsActive && now >= r.ExpiresAt)
+            if (r.IsWaiting && r.ReadyBy is { } readyBy && now >= readyBy)
+            {
+                End(r, ReservationStatus.Failed, $"battery {r.BatteryId} was not charged by readyBy, as its forecast expected", now);
+                expired.Add(r);
+            }
+            else if (r.IsActive && now >= r.ExpiresAt)
             {
                 End(r, ReservationStatus.Expired, "no swap of the held battery before expiresAt", now);
                 expired.Add(r);
@@ -152,6 +197,10 @@ public sealed class ReservationBook(List<ReservationRecord> reservations, int ma
 
         return expired;
     }
+
+    /// <summary>A waiting reservation's battery left its slot before it was charged (a station's own decision, a fault).</summary>
+    public static void Lost(ReservationRecord reservation, DateTimeOffset now) =>
+        End(reservation, ReservationStatus.Failed, $"battery {reservation.BatteryId} left slot {reservation.Slot} before it was charged", now);
 
     private static void End(ReservationRecord reservation, ReservationStatus status, string? reason, DateTimeOffset now)
     {

@@ -12,6 +12,7 @@ public sealed class StationDownlink
 {
     private readonly string _stationId;
     private readonly DownlinkContext _context;
+    private readonly StationForecaster _forecaster;
 
     public StationDownlink(string stationId, DownlinkState state, DownlinkContext context)
     {
@@ -19,6 +20,7 @@ public sealed class StationDownlink
         _context = context;
         Commands = new CommandBook(state.Commands, context.Options.MaxRetainedCommands);
         Reservations = new ReservationBook(state.Reservations, context.Options.MaxRetainedReservations);
+        _forecaster = new StationForecaster(stationId, Reservations, Rates, context);
     }
 
     public CommandBook Commands { get; }
@@ -29,6 +31,7 @@ public sealed class StationDownlink
     public bool HasOpenWork => Commands.HasOpen || Reservations.HasActive;
 
     private DownlinkOptions Options => _context.Options;
+    private DownlinkMetrics Metrics => _context.Metrics;
 
     public async Task<CommandSubmission> SendAsync(CommandRequest request, DateTimeOffset now)
     {
@@ -48,14 +51,25 @@ public sealed class StationDownlink
     /// <summary>Applies a station's result; true when it named a command of this station.</summary>
     public bool Report(CommandResult result, DateTimeOffset now)
     {
-        if (result.CommandId is null || Commands.Find(result.CommandId) is null)
+        if (result.CommandId is null || Commands.Find(result.CommandId) is not { } command)
         {
             return false;
         }
 
-        if (Commands.Apply(result, now) is { IsFinal: true } finished)
+        var wasPending = command.Status == CommandStatus.Pending;
+        if (Commands.Apply(result, now) is { } changed)
         {
-            Reservations.OnCommandFinished(finished, now);
+            if (wasPending)
+            {
+                // The station answered before the broker's PUBACK came back: it has the command, so it was sent.
+                Metrics.Command(changed.Type, "sent");
+            }
+
+            Metrics.Command(changed);
+            if (changed.IsFinal)
+            {
+                Count(Reservations.OnCommandFinished(changed, now), changed, now);
+            }
         }
 
         return true;
@@ -71,24 +85,67 @@ public sealed class StationDownlink
                 : new ReservationOutcome(null, false, null, $"Idempotency-Key '{request.IdempotencyKey}' was used for another rider's reservation; use a new key.");
         }
 
+        if (request.ReadyBy is { } readyBy && ReadyByProblem(readyBy, now) is { } invalid)
+        {
+            return new ReservationOutcome(null, false, null, null) { Invalid = invalid };
+        }
+
         if (slots is null)
         {
             return new ReservationOutcome(null, false, $"Station {_stationId} is offline: its slots cannot be trusted and it could not confirm a hold.", null);
         }
 
-        if (Reservations.Pick(slots, _context.ChargedSocPct) is not { } slot)
-        {
-            return new ReservationOutcome(null, false,
-                $"Station {_stationId} has no ready battery at or above {_context.ChargedSocPct:0.#}% that is not already reserved.", null);
-        }
-
         var ttl = request.Ttl ?? Options.DefaultReservationTtl;
         var id = "res-" + Guid.NewGuid().ToString("N")[..20];
-        var confirmBy = ttl < Options.ReservationConfirmTimeout ? ttl : Options.ReservationConfirmTimeout;
-        var command = Commands.Create(CommandTypes.ReserveSlot, slot.Slot, "rider:" + request.RiderId, null, now, confirmBy, id, slot.BatteryId, now + ttl);
-        var reservation = Reservations.Hold(slot, request.RiderId, request.IdempotencyKey, command.Id, now, ttl, id);
+        if (request.ReadyBy is { } by && Reservations.PickCharging(slots, s => _forecaster.ChargedAt(s, now), by) is { } charging)
+        {
+            // Stations hold only charged batteries: this one is asked for once a snapshot shows it charged.
+            var waiting = Reservations.Hold(charging.Slot, request.RiderId, request.IdempotencyKey, null, now, by + ttl, id, by, charging.ChargedAt);
+            Metrics.Reservation("made");
+            return new ReservationOutcome(waiting.ToView(_stationId), Created: true, Unavailable: null, Conflict: null);
+        }
+
+        if (Reservations.Pick(slots, _context.ChargedSocPct) is not { } slot)
+        {
+            var none = $"Station {_stationId} has no ready battery at or above {_context.ChargedSocPct:0.#}% that is not already reserved";
+            return new ReservationOutcome(null, false,
+                request.ReadyBy is { } b ? $"{none}, and no charging one that its forecast brings there by {b:O}." : none + ".", null);
+        }
+
+        var expiresAt = (request.ReadyBy ?? now) + ttl;
+        var command = CreateHold(id, slot.Slot, slot.BatteryId!, request.RiderId, now, expiresAt);
+        var reservation = Reservations.Hold(slot, request.RiderId, request.IdempotencyKey, command.Id, now, expiresAt, id, request.ReadyBy);
+        Metrics.Reservation("made");
         await PublishAsync(command, now);
         return new ReservationOutcome(reservation.ToView(_stationId), Created: true, Unavailable: null, Conflict: null);
+    }
+
+    /// <summary>
+    /// Ready-by reservations whose battery the newest snapshot shows charged are held at the station now; those whose
+    /// battery left its slot fail. True when any changed.
+    /// </summary>
+    public async Task<bool> HoldChargedAsync(IReadOnlyList<SlotReading> slots, DateTimeOffset now)
+    {
+        var changed = false;
+        foreach (var reservation in Reservations.Waiting.ToList())
+        {
+            var slot = slots.FirstOrDefault(s => s.Slot == reservation.Slot);
+            if (slot?.BatteryId != reservation.BatteryId)
+            {
+                ReservationBook.Lost(reservation, now);
+                Metrics.ReservationEnded(reservation);
+                changed = true;
+            }
+            else if (slot.State == SlotStates.Ready && slot.SocPct >= _context.ChargedSocPct)
+            {
+                var command = CreateHold(reservation.Id, reservation.Slot, reservation.BatteryId, reservation.RiderId, now, reservation.ExpiresAt);
+                reservation.CommandId = command.Id;
+                await PublishAsync(command, now);
+                changed = true;
+            }
+        }
+
+        return changed;
     }
 
     /// <summary>Cancels a held reservation and tells the station to let go of the battery; null for an unknown id.</summary>
@@ -99,7 +156,15 @@ public sealed class StationDownlink
             return null;
         }
 
-        if (Reservations.Cancel(reservation, now))
+        // A ready-by reservation still waiting for its battery to charge was never sent to the station: nothing to release.
+        var sent = reservation.CommandId.Length > 0;
+        var cancelled = Reservations.Cancel(reservation, now);
+        if (cancelled)
+        {
+            Metrics.ReservationEnded(reservation);
+        }
+
+        if (cancelled && sent)
         {
             var release = Commands.Create(CommandTypes.ReleaseReservation, reservation.Slot, "rider:" + reservation.RiderId, null, now,
                 Options.CommandTimeout, reservation.Id, reservation.BatteryId);
@@ -115,11 +180,18 @@ public sealed class StationDownlink
         var changed = false;
         foreach (var command in Commands.Expire(now))
         {
-            Reservations.OnCommandFinished(command, now);
+            Metrics.Command(command);
+            Count(Reservations.OnCommandFinished(command, now), command, now);
             changed = true;
         }
 
-        return Reservations.Expire(now).Count > 0 || changed;
+        foreach (var reservation in Reservations.Expire(now))
+        {
+            Metrics.ReservationEnded(reservation);
+            changed = true;
+        }
+
+        return changed;
     }
 
     /// <summary>Publishes again what the broker has not taken yet; true when any publish got through.</summary>
@@ -143,7 +215,9 @@ public sealed class StationDownlink
             Rates.Observe(StationModel.SortedSlots(message), message.Ts);
         }
 
-        return Reservations.OnSwaps(message.Events, now).Count > 0;
+        var fulfilled = Reservations.OnSwaps(message.Events, now);
+        fulfilled.ForEach(Metrics.ReservationEnded);
+        return fulfilled.Count > 0;
     }
 
     /// <summary>The view with held slots shown as reserved (before the station's own snapshot says so) and not counted as available.</summary>
@@ -154,33 +228,46 @@ public sealed class StationDownlink
             return view;
         }
 
-        var slots = view.Slots.Select(s => s.State == SlotStates.Ready && Reservations.IsHeld(s) ? s with { State = SlotStates.Reserved } : s).ToList();
+        var slots = Reservations.Overlay(view.Slots);
         return view with { Slots = slots, SlotCounts = StationModel.SlotCounts(slots), AvailableCharged = StationModel.AvailableCharged(slots, _context.ChargedSocPct) };
     }
 
-    public AvailabilityForecast Forecast(StationView view, TimeSpan horizon, DateTimeOffset now)
-    {
-        var overlaid = Overlay(view);
-        var charged = _context.ChargedSocPct;
-        var by = now + horizon;
-        List<SlotForecast> slots = [];
-        foreach (var slot in overlaid.Slots)
-        {
-            if (slot.State != SlotStates.Charging || slot.SocPct is not { } soc)
-            {
-                continue;
-            }
+    /// <param name="slots">The station's latest slots, as it reported them.</param>
+    public AvailabilityForecast Forecast(IReadOnlyList<SlotReading> slots, TimeSpan horizon, DateTimeOffset now) => _forecaster.Forecast(slots, horizon, now);
 
-            var rate = Rates.RateOf(slot.Slot);
-            DateTimeOffset? chargedAt = soc >= charged ? now : rate is { } r && ChargeCurve.MinutesTo(soc, r, charged) is { } minutes ? now + TimeSpan.FromMinutes(minutes) : null;
-            slots.Add(new SlotForecast(slot.Slot, soc, rate, chargedAt));
+    /// <summary>The forecast at the fleet list's fixed horizons, for the station's index entry.</summary>
+    public AvailabilityOutlook Outlook(IReadOnlyList<SlotReading> slots, DateTimeOffset now) => _forecaster.Outlook(slots, now);
+
+    /// <summary>Counts what a finished command did to its reservation: confirmed it (and how long that took), ended it.</summary>
+    private void Count(ReservationRecord? reservation, CommandRecord command, DateTimeOffset now)
+    {
+        if (reservation is null)
+        {
+            return;
         }
 
-        var chargedBy = slots.Count(s => s.ChargedAt <= by);
-        var swapsPerHour = Rates.SwapsPerHour(now, Options.SwapRateWindow);
-        var expectedSwaps = swapsPerHour * horizon.TotalHours;
-        var expected = (int)Math.Max(0, Math.Floor(overlaid.AvailableCharged + chargedBy - expectedSwaps));
-        return new AvailabilityForecast(_stationId, by, horizon, overlaid.AvailableCharged, Reservations.Active.Count(), chargedBy, swapsPerHour, expectedSwaps, expected, slots);
+        if (command.Status == CommandStatus.Succeeded && reservation.ConfirmedAt == now)
+        {
+            Metrics.ReservationConfirmed(now - command.CreatedAt);
+        }
+
+        if (!reservation.IsActive)
+        {
+            Metrics.ReservationEnded(reservation);
+        }
+    }
+
+    /// <summary>Why a ready-by time cannot be served; null when it can.</summary>
+    private string? ReadyByProblem(DateTimeOffset readyBy, DateTimeOffset now) =>
+        readyBy <= now ? $"readyBy ({readyBy:O}) is not in the future (now {now:O})."
+        : readyBy - now > Options.MaxReadyByAhead ? $"readyBy ({readyBy:O}) is more than {DownlinkOptions.Section}:{nameof(DownlinkOptions.MaxReadyByAhead)} ({Options.MaxReadyByAhead}) ahead: the forecast does not reach that far."
+        : null;
+
+    /// <summary>The reserve-slot command: the station has Downlink:ReservationConfirmTimeout (at most until the hold ends) to confirm.</summary>
+    private CommandRecord CreateHold(string reservationId, int slot, string batteryId, string riderId, DateTimeOffset now, DateTimeOffset expiresAt)
+    {
+        var confirmBy = expiresAt - now < Options.ReservationConfirmTimeout ? expiresAt - now : Options.ReservationConfirmTimeout;
+        return Commands.Create(CommandTypes.ReserveSlot, slot, "rider:" + riderId, null, now, confirmBy, reservationId, batteryId, expiresAt);
     }
 
     private async Task<bool> PublishAsync(CommandRecord command, DateTimeOffset now)
@@ -188,7 +275,11 @@ public sealed class StationDownlink
         try
         {
             await _context.PublishAsync(command.ToWire(_stationId), CancellationToken.None);
-            CommandBook.MarkPublished(command, now);
+            if (CommandBook.MarkPublished(command, now))
+            {
+                Metrics.Command(command);
+            }
+
             return true;
         }
         catch (Exception ex)
