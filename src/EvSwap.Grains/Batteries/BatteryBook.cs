@@ -166,7 +166,7 @@ public static class BatteryBook
 
         if (e.SohPct is { } soh)
         {
-            RecordSohDay(state, DateOnly.FromDateTime(e.At.UtcDateTime), soh, options);
+            SohDays.Record(state.SohPerDay, DateOnly.FromDateTime(e.At.UtcDateTime), soh, options.SohDays);
         }
 
         if (e.TempC is { } temp)
@@ -203,23 +203,6 @@ public static class BatteryBook
         }
 
         return latest;
-    }
-
-    private static void RecordSohDay(BatteryState state, DateOnly day, double soh, BatteryOptions options)
-    {
-        var days = state.SohPerDay;
-        var i = days.FindIndex(d => d.Day >= day);
-        if (i >= 0 && days[i].Day == day)
-        {
-            days[i] = days[i] with { SohPct = Math.Min(days[i].SohPct, soh) };
-            return;
-        }
-
-        days.Insert(i < 0 ? days.Count : i, new SohDay(day, soh));
-        if (days.Count > options.SohDays)
-        {
-            days.RemoveRange(0, days.Count - options.SohDays);
-        }
     }
 
     private static void RecordOverTemperature(BatteryState state, BatteryEvent e, double temp, BatteryOptions options)
