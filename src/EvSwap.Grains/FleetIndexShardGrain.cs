@@ -47,14 +47,18 @@ public sealed class FleetIndexShardGrain : Grain, IFleetIndexShardGrain
     public Task Upsert(StationSummary summary)
     {
         var stations = _state.State.Stations;
-        if (!stations.ContainsKey(summary.StationId))
+        if (!stations.TryGetValue(summary.StationId, out var existing))
         {
+            // A station only registers once, and an idle one sends nothing more: a crash must not forget it, or the
+            // API answers 404 for a station that exists.
             _sortedIds.Invalidate();
+            stations[summary.StationId] = summary;
+            _state.ChangedSoon();
+            _watchers.Changed(summary);
         }
-
-        // Summaries may arrive out of order (one-way calls, a station moving between silos): keep the newest.
-        if (!stations.TryGetValue(summary.StationId, out var existing) || existing.LastSeen <= summary.LastSeen)
+        else if (existing.LastSeen <= summary.LastSeen)
         {
+            // Summaries may arrive out of order (one-way calls, a station moving between silos): keep the newest.
             stations[summary.StationId] = summary;
             _state.Changed();
             _watchers.Changed(summary);

@@ -73,10 +73,12 @@ public class HardCrashEndToEndTests
         {
             foreach (var id in ids)
             {
-                var message = TelemetryBuilder.For(id).Seq(seq).Ambient(null, null).Ready(1, "b-" + seq, socPct: 99, tempC: 30, sohPct: null, cycles: null);
+                // Each station its own batteries, as in a fleet: one battery in thirty stations at once is an anomaly
+                // whose grain every station would queue on.
+                var message = TelemetryBuilder.For(id).Seq(seq).Ambient(null, null).Ready(1, $"{id}-b{seq}", socPct: 99, tempC: 30, sohPct: null, cycles: null);
                 if (seq % 5 == 0)
                 {
-                    message.Swap(1, "x", 1, "y");
+                    message.Swap(1, $"{id}-b{seq - 1}", 1, $"{id}-b{seq}");
                 }
 
                 await TestSilo.PublishAsync(client, TelemetryTopic.For(id), message.Json());

@@ -76,11 +76,18 @@ public sealed class SiloProcess : IAsyncDisposable
 
     public async Task<JsonElement> WaitForSeqAsync(string id, long seq)
     {
+        var last = "no answer";
         var view = await Eventually.GetAsync(
-            async () => (await Http.GetAsync($"/stations/{id}")) is { IsSuccessStatusCode: true } r ? JsonDocument.Parse(await r.Content.ReadAsStringAsync()).RootElement : default,
+            async () =>
+            {
+                using var response = await Http.GetAsync($"/stations/{id}");
+                var body = await response.Content.ReadAsStringAsync();
+                last = $"{(int)response.StatusCode} {body}";
+                return response.IsSuccessStatusCode ? JsonDocument.Parse(body).RootElement.Clone() : default;
+            },
             v => v.ValueKind == JsonValueKind.Object && v.GetProperty("seq").GetInt64() == seq,
             TimeSpan.FromSeconds(60));
-        Assert.True(view.ValueKind == JsonValueKind.Object && view.GetProperty("seq").GetInt64() == seq, $"{id} never reached seq {seq}:\n{Output}");
+        Assert.True(view.ValueKind == JsonValueKind.Object && view.GetProperty("seq").GetInt64() == seq, $"{id} never reached seq {seq}; the last answer was {last}\n{Output}");
         return view;
     }
 

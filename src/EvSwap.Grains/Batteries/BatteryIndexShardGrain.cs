@@ -50,7 +50,13 @@ public sealed class BatteryIndexShardGrain : Grain, IBatteryIndexShardGrain
             _sortedIds.Invalidate();
         }
 
-        if (existing is null || existing.Updated <= summary.Updated)
+        if (existing is null)
+        {
+            // A battery may sit in one slot for weeks and send nothing new: a crash must not forget it.
+            batteries[summary.BatteryId] = summary;
+            _state.ChangedSoon();
+        }
+        else if (existing.Updated <= summary.Updated)
         {
             batteries[summary.BatteryId] = summary;
             _state.Changed();
