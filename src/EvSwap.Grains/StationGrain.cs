@@ -160,7 +160,14 @@ public sealed partial class StationGrain : Grain, IStationGrain
         _watchers?.Changed(() => StationModel.ToView(StationId, State, now, _options));
         if (outcome != IngestOutcome.Accepted)
         {
-            // The live view did not move; the index entry has nothing new to say.
+            // The live view did not move, so the index entry has nothing new to say, except after a crash: a replay
+            // lands here, and the index shard may have lost this station in the same crash. Nothing else would
+            // put it back until the station reports again, so the activation's first such message re-asserts it.
+            if (outcome == IngestOutcome.Rearchived && _lastIndexPush == default)
+            {
+                await PushIndexAsync(now);
+            }
+
             return outcome;
         }
 

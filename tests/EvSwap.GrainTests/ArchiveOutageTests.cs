@@ -35,6 +35,9 @@ public sealed class ArchiveOutageFixture : IAsyncLifetime
 
     public UnarchivedBudget SiloBudget => SiloServices.GetRequiredService<UnarchivedBudget>();
 
+    /// <summary>The silo's grain storage, for tests that take away what a crash would not have written.</summary>
+    public InProcessStateStore GrainState => SiloServices.GetRequiredService<InProcessStateStore>();
+
     private IServiceProvider SiloServices => Cluster.Primary is InProcessSiloHandle silo
         ? silo.SiloHost.Services
         : throw new InvalidOperationException("The test silo is expected to run in this process.");

@@ -1,5 +1,6 @@
 using EvSwap.Archive;
 using EvSwap.Contracts;
+using EvSwap.Grains;
 using EvSwap.Testing;
 using Orleans.Runtime;
 
@@ -120,5 +121,39 @@ public class CrashBetweenApplyAndArchiveTests(ArchiveOutageFixture fixture)
         Assert.Equal([1L, 2L, 3L, 4L, 5L], (await DeliverySemanticsTests.ArchivedSeqs(fixture.Archive, id)).Order());
         var view = (await grain.GetView())!;
         Assert.Equal((5L, 5L, 1L), (view.Seq, view.Counters.Messages, view.Counters.SwapsTotal));
+    }
+
+    [Fact]
+    public async Task A_replay_after_a_crash_puts_the_station_back_into_a_fleet_index_that_lost_it()
+    {
+        var id = "crash-" + Guid.NewGuid().ToString("N")[..12];
+        var grain = fixture.Grains.GetGrain<IStationGrain>(id);
+        var sent = Enumerable.Range(1, 3).Select(seq => ClusterFixture.Envelope(id, seq)).ToList();
+        ArchiveOutageFixture.Store.Fail(id);
+        foreach (var envelope in sent)
+        {
+            await grain.Ingest(envelope);
+        }
+
+        // The station's state was stored but its index shard crashed before storing the new key. The second
+        // collection takes the shard too, which the station's last push on deactivation may have woken.
+        var management = fixture.Grains.GetGrain<IManagementGrain>(0);
+        await management.ForceActivationCollection(TimeSpan.Zero);
+        await management.ForceActivationCollection(TimeSpan.Zero);
+        ArchiveOutageFixture.Store.Recover(id);
+        var shardKeys = fixture.GrainState.Items.Keys.Where(k => k.Contains("/fleet-shard/", StringComparison.Ordinal)).ToList();
+        Assert.NotEmpty(shardKeys);
+        foreach (var key in shardKeys)
+        {
+            fixture.GrainState.Items.TryRemove(key, out _);
+        }
+
+        var shard = fixture.Grains.GetGrain<IFleetIndexShardGrain>(FleetIndex.ShardOf(id, StationSilo.FleetShards));
+        Assert.False(await shard.Contains(id));
+
+        Assert.Equal(IngestOutcome.Rearchived, await grain.Ingest(sent[0]));
+
+        // Upsert is one-way: the entry arrives shortly after the ingest returns.
+        Assert.True(await Eventually.GetAsync(() => shard.Contains(id), known => known, TimeSpan.FromSeconds(10)));
     }
 }

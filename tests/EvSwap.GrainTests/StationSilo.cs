@@ -10,6 +10,9 @@ namespace EvSwap.GrainTests;
 /// batching thresholds a test chooses.</summary>
 internal static class StationSilo
 {
+    /// <summary>Fewer shards than production, so a few stations already share one.</summary>
+    internal const int FleetShards = 4;
+
     /// <summary>One ledger file for every test silo of the process, as real silos share one table.</summary>
     internal static readonly SqliteSwapStore Swaps = new(
         Path.Combine(Path.GetTempPath(), "evswap-grain-ledger-" + Guid.NewGuid().ToString("N"), "swaps.db"), new LedgerMetrics());
@@ -28,7 +31,7 @@ internal static class StationSilo
         services.AddSingleton<ISwapStore>(Swaps);
         services.AddFileSystemArchive(config);
         services.Configure(archive);
-        services.Configure<FleetOptions>(o => o.Shards = 4);
+        services.Configure<FleetOptions>(o => o.Shards = FleetShards);
         services.AddSwapLedger(config);
         services.Configure<LedgerOptions>(o => o.Linger = TimeSpan.FromMilliseconds(20));
         services.AddAlarms(config);
