@@ -32,6 +32,7 @@ public sealed partial class StationGrain : Grain, IStationGrain
     private StationLedger _ledger = null!;
     private readonly Func<StationState, StationLedger> _newLedger;
     private readonly BatteryOptions _batteryOptions;
+    private readonly BatteryCallBudget _batteryBudget;
     private StationBatterySender _batteries = null!;
     private readonly CancellationToken _stopping;
     private StationWatchers? _watchers;
@@ -55,10 +56,12 @@ public sealed partial class StationGrain : Grain, IStationGrain
         EvSwap.Ledger.SwapLedgerWriter ledger,
         IOptions<EvSwap.Ledger.LedgerOptions> ledgerOptions,
         IOptions<BatteryOptions> batteryOptions,
+        BatteryCallBudget batteryBudget,
         Microsoft.Extensions.Hosting.IHostApplicationLifetime lifetime)
     {
         _stopping = lifetime.ApplicationStopping;
         _batteryOptions = batteryOptions.Value;
+        _batteryBudget = batteryBudget;
         _newLedger = s => new StationLedger(this.GetPrimaryKeyString(), s, ledger, ledgerOptions.Value);
         _metrics = metrics;
         _alarms = alarms;
@@ -82,7 +85,7 @@ public sealed partial class StationGrain : Grain, IStationGrain
         await RecoverFromArchiveAsync(cancellationToken);
         _ledger = _newLedger(State);
         _ledger.Sync();
-        _batteries = new StationBatterySender(StationId, State, GrainFactory, _batteryOptions, _logger, () => _stateDirty |= _batteries.Sync(), _stopping);
+        _batteries = new StationBatterySender(StationId, State, GrainFactory, _batteryOptions, _batteryBudget, _logger, () => _stateDirty |= _batteries.Sync(), _stopping);
         _batteries.Sync();
         await ActivateDownlinkAsync();
         // A random first tick: stations that activate together (a silo start, a fleet reconnecting) would otherwise

@@ -2,6 +2,8 @@ using System.Collections.Concurrent;
 using System.Reflection;
 using EvSwap.Contracts;
 using EvSwap.Grains;
+using EvSwap.Testing;
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging.Abstractions;
 
 namespace EvSwap.UnitTests;
@@ -15,10 +17,15 @@ public class StationBatterySenderTests
     private readonly StationBatterySender _sender;
 
     public StationBatterySenderTests()
+        : this(maxInFlight: 2, budget: new BatteryCallBudget(perSecond: 0, Metrics(), autoReplenish: false))
+    {
+    }
+
+    private StationBatterySenderTests(int maxInFlight, BatteryCallBudget budget)
     {
         var grains = DispatchProxy.Create<IGrainFactory, FakeGrainFactory>();
         ((FakeGrainFactory)(object)grains).Batteries = _batteries;
-        _sender = new StationBatterySender("st-1", _state, grains, new BatteryOptions { MaxCallsInFlightPerStation = 2 }, NullLogger.Instance, () =>
+        _sender = new StationBatterySender("st-1", _state, grains, new BatteryOptions { MaxCallsInFlightPerStation = maxInFlight }, budget, NullLogger.Instance, () =>
         {
             lock (_state)
             {
@@ -28,6 +35,9 @@ public class StationBatterySenderTests
             _settled.Release();
         });
     }
+
+    private static BatteryMetrics Metrics() =>
+        new(new ServiceCollection().AddMetrics().BuildServiceProvider().GetRequiredService<System.Diagnostics.Metrics.IMeterFactory>());
 
     private static BatteryEvent Docked(int slot) =>
         new($"b-{slot}", "st-1", 1, 1, BatteryEventKinds.SlotIndexBase + slot, BatteryEventKinds.Docked, Samples.Now, slot);
@@ -55,6 +65,31 @@ public class StationBatterySenderTests
         }
 
         Assert.Equal(Enumerable.Range(1, 16).Select(i => $"b-{i}").Order(), _batteries.Calls.Select(c => c.BatteryId).Order());
+    }
+
+    [Fact]
+    public async Task Calls_past_the_silos_budget_per_second_wait_for_it_to_refill_and_keep_their_events_pending()
+    {
+        // Five calls a second: a bucket of five, refilled by one every tenth of a second.
+        var budget = new BatteryCallBudget(perSecond: 5, Metrics(), autoReplenish: false);
+        var paced = new StationBatterySenderTests(maxInFlight: 16, budget);
+        paced._state.PendingBatteryEvents.AddRange(Enumerable.Range(1, 16).Select(Docked));
+
+        lock (paced._state)
+        {
+            paced._sender.Sync();
+        }
+
+        Assert.Equal(5, paced._batteries.Calls.Count);
+
+        // The bucket refills by the time passed since its last refill, at most to its size; wait out one period.
+        await Task.Delay(TimeSpan.FromMilliseconds(150));
+        budget.Replenish();
+        var calls = await Eventually.GetAsync(() => Task.FromResult(paced._batteries.Calls.Count), n => n > 5, TimeSpan.FromSeconds(10));
+
+        Assert.InRange(calls, 6, 10);
+        Assert.Equal(calls, paced._batteries.Calls.Select(c => c.BatteryId).Distinct().Count());
+        Assert.Equal(16, paced._state.PendingBatteryEvents.Count);
     }
 
     [Fact]

@@ -16,6 +16,7 @@ public static class BatteriesSiloBuilderExtensions
         services.AddCheckedOptions<EvSwap.Contracts.BatteryIndexOptions>(configuration, EvSwap.Contracts.BatteryIndexOptions.Section);
         services.TryAddSingleton(TimeProvider.System);
         services.TryAddSingleton<BatteryMetrics>();
+        services.TryAddSingleton<BatteryCallBudget>();
         return services;
     }
 

@@ -11,6 +11,7 @@ public sealed class BatteryMetrics
     private readonly Counter<long> _events;
     private readonly Counter<long> _repeated;
     private readonly Counter<long> _writes;
+    private readonly Counter<long> _paced;
 
     public BatteryMetrics(IMeterFactory meters)
     {
@@ -19,6 +20,7 @@ public sealed class BatteryMetrics
         _events = meter.CreateCounter<long>("evswap.battery.events", description: "Battery events handed to battery grains");
         _repeated = meter.CreateCounter<long>("evswap.battery.repeated", description: "Battery events ignored because they had been applied");
         _writes = meter.CreateCounter<long>("evswap.battery.writes", description: "Battery grain state writes");
+        _paced = meter.CreateCounter<long>("evswap.battery.paced", description: "Battery grain calls that waited for the silo's per-second budget (Ledger:Batteries:MaxCallsPerSecond)");
     }
 
     public void Called(int events)
@@ -30,4 +32,6 @@ public sealed class BatteryMetrics
     public void Repeated(int events) => _repeated.Add(events);
 
     public void Written() => _writes.Add(1);
+
+    public void Paced() => _paced.Add(1);
 }

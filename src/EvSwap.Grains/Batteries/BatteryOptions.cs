@@ -55,6 +55,15 @@ public sealed class BatteryOptions : IValidatableObject
     /// </summary>
     public int MaxCallsInFlightPerStation { get; set; } = 2;
 
+    /// <summary>
+    /// Battery grain calls the silo starts per second, all stations together (0: no limit); a call waits for its turn
+    /// off the ingest path. Pacing per station keeps the dockings off the acknowledgement path but not off the cores: a
+    /// fleet of new stations spent them on battery grains instead of ingest. At about half a millisecond of CPU per
+    /// docking, the default takes about half a core while a fleet is onboarded, and docks 10,000 new stations' 160,000
+    /// batteries in under three minutes.
+    /// </summary>
+    public int MaxCallsPerSecond { get; set; } = 1000;
+
     /// <summary>Local profile (GrainStorage:Provider=Memory): where battery grains are kept, one file each.</summary>
     public string Path { get; set; } = "data/batteries";
 
@@ -80,6 +89,11 @@ public sealed class BatteryOptions : IValidatableObject
         if (HistoryLimit < 10 || SohDays < 1 || RememberedEventsPerStation < 4 || RememberedStations < 1)
         {
             yield return new($"Ledger:Batteries:HistoryLimit (>= 10), SohDays (>= 1), RememberedEventsPerStation (>= 4), RememberedStations (>= 1) are {HistoryLimit}, {SohDays}, {RememberedEventsPerStation}, {RememberedStations}.");
+        }
+
+        if (MaxCallsPerSecond < 0)
+        {
+            yield return new($"Ledger:Batteries:MaxCallsPerSecond must be 0 (no limit) or positive (is {MaxCallsPerSecond}).");
         }
 
         if (MaxCallsInFlightPerStation < 1)

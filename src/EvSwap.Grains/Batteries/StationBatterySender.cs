@@ -11,8 +11,9 @@ namespace EvSwap.Grains;
 /// archive's replay, and the battery grain's applied-event marks make the repeat harmless.
 /// </summary>
 /// <param name="settled">Called on the grain's scheduler when a call succeeded, so the station hands over what waited for it.</param>
+/// <param name="budget">The silo's calls per second: a call waits for its turn before it goes out.</param>
 /// <param name="stopping">Once the silo stops, nothing new is handed over: the events wait in the stored state for the next start.</param>
-public sealed class StationBatterySender(string stationId, StationState state, IGrainFactory grains, BatteryOptions options, ILogger logger, Action settled, CancellationToken stopping = default)
+public sealed class StationBatterySender(string stationId, StationState state, IGrainFactory grains, BatteryOptions options, BatteryCallBudget budget, ILogger logger, Action settled, CancellationToken stopping = default)
 {
     private readonly List<(List<BatteryEvent> Events, Task Sent)> _inFlight = [];
     private readonly HashSet<BatteryEvent> _submitted = [];
@@ -94,6 +95,11 @@ public sealed class StationBatterySender(string stationId, StationState state, I
 
     private async Task Send(string batteryId, List<BatteryEvent> events)
     {
+        if (!await budget.WaitAsync(stopping))
+        {
+            throw new InvalidOperationException($"Station {stationId}: battery {batteryId} waits for the silo's budget of calls behind too many others; its events stay pending.");
+        }
+
         try
         {
             await grains.GetGrain<IBatteryGrain>(batteryId).Apply(events);
