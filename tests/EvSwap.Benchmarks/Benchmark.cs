@@ -14,7 +14,7 @@ namespace EvSwap.Benchmarks;
 /// <summary>Every figure of issue 6 (and the Measure sections of issues 4 and 5), in one run.</summary>
 public sealed partial class Benchmark(BenchOptions options, Report report)
 {
-    public static readonly string[] AllScenarios = ["ceiling", "e2e", "aws", "serverless", "bridge", "log", "cold", "console", "scale", "reservations"];
+    public static readonly string[] AllScenarios = ["ceiling", "e2e", "aws", "serverless", "bridge", "log", "cold", "console", "scale", "reservations", "swaps-export", "onboarding"];
 
     /// <summary>What "all" runs: the scale scenario is asked for by name (it is long and needs several GiB), and so is reservations (issue 17's downlink figure).</summary>
     public static readonly string[] DefaultScenarios = ["ceiling", "e2e", "aws", "serverless", "bridge", "log", "cold", "console"];
@@ -40,9 +40,11 @@ public sealed partial class Benchmark(BenchOptions options, Report report)
                 "serverless" => ServerlessAsync(cancellationToken),
                 "log" => new IngestLogBenchmark(options, report).RunAsync(cancellationToken),
                 "cold" => new ColdSiloScenario(options, report, _http).RunAsync(cancellationToken),
+                "onboarding" => new OnboardingScenario(options, report, _http).RunAsync(cancellationToken),
                 "console" => new ConsoleScenario(options, report, _http).RunAsync(cancellationToken),
                 "scale" => new ScaleScenario(options, report, _http).RunAsync(cancellationToken),
                 "reservations" => new ReservationScenario(options, report, _http).RunAsync(cancellationToken),
+                "swaps-export" => new SwapExportScenario(options, report).RunAsync(cancellationToken),
                 _ => BridgeAsync(cancellationToken),
             });
             System.Console.WriteLine($"   {scenario} took {clock.Elapsed.TotalSeconds:N0} s");
