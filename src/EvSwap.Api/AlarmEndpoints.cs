@@ -162,7 +162,8 @@ public static class AlarmEndpoints
     private static async Task<IResult> Act(AlarmReader reader, string id, Func<IAlarmShardGrain, Task<Alarm?>> action) =>
         reader.ShardOf(id) is { } shard && await action(shard) is { } alarm ? Results.Ok(alarm) : NotFound(id);
 
-    private static string? NullIfBlank(string? value) => string.IsNullOrWhiteSpace(value) ? null : value.Trim();
+    /// <summary>Blank means none (unassigned, no comment); the console reads its fields by the same rule.</summary>
+    internal static string? NullIfBlank(string? value) => string.IsNullOrWhiteSpace(value) ? null : value.Trim();
 
     private static IResult NotFound(string id) =>
         Results.Problem(title: "Alarm not found", detail: $"There is no alarm '{id}'.", statusCode: StatusCodes.Status404NotFound);

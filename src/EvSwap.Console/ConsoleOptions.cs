@@ -21,6 +21,13 @@ public sealed class ConsoleOptions : IValidatableObject
     public TimeSpan AlarmRefresh { get; set; } = TimeSpan.FromSeconds(5);
 
     /// <summary>
+    /// How often an open alarm's page reads it again, so a change made elsewhere (an acknowledgement, a comment, the alarm
+    /// clearing) shows within about this long: one call to one shard, cheaper than the list's one per shard.
+    /// </summary>
+    [Range(typeof(TimeSpan), "00:00:01", "00:10:00", ErrorMessage = "Console:AlarmDetailRefresh must be between 00:00:01 and 00:10:00.")]
+    public TimeSpan AlarmDetailRefresh { get; set; } = TimeSpan.FromSeconds(1);
+
+    /// <summary>
     /// Auth:Mode=Jwt: the Cognito app client the console signs operators in with (authorization code + PKCE, callback
     /// <c>https://{host}/signin-oidc</c>). Unset, the console answers only requests with a reader's bearer token, as the API.
     /// </summary>

@@ -161,6 +161,22 @@ public sealed class BrowserTests(BrowserFixture fixture) : IClassFixture<Browser
         var stored = await fixture.Silo.GetJsonAsync("/alarms?station=alm-001&kind=over-temperature");
         Assert.Equal("local-operator", stored.GetProperty("items")[0].GetProperty("acknowledgedBy").GetString());
         await ScreenshotAsync(page, "alarms");
+
+        var id = await row.GetAttributeAsync("data-alarm");
+        await row.GetByRole(AriaRole.Link, new() { Name = "over-temperature at alm-001", Exact = false }).ClickAsync();
+        await Assertions.Expect(page).ToHaveTitleAsync($"Alarm {id} - EvSwap", new() { Timeout = 20_000 });
+        await Assertions.Expect(page.Locator("#alarm-acknowledged")).ToContainTextAsync("by local-operator");
+        await page.GetByLabel("Assign to", new() { Exact = true }).FillAsync("field-team-3");
+        await page.GetByLabel("Assign to", new() { Exact = true }).PressAsync("Enter");
+        await Assertions.Expect(page.Locator("#alarm-assignee")).ToHaveTextAsync("field-team-3", Patience);
+        await page.GetByLabel("Comment", new() { Exact = true }).FillAsync("fan replaced");
+        await page.GetByRole(AriaRole.Button, new() { Name = "Add comment" }).ClickAsync();
+        await Assertions.Expect(page.Locator("#alarm-comments li").Last).ToContainTextAsync("local-operator, ", new() { Timeout = 20_000 });
+        await Assertions.Expect(page.Locator("#alarm-comments li").Last).ToContainTextAsync("fan replaced");
+        var alarm = await fixture.Silo.GetJsonAsync($"/alarms/{id}");
+        Assert.Equal("field-team-3", alarm.GetProperty("assignee").GetString());
+        Assert.Equal(["assigned to field-team-3", "fan replaced"], alarm.GetProperty("comments").EnumerateArray().Select(c => c.GetProperty("text").GetString()));
+        await ScreenshotAsync(page, "alarm");
         Assert.Empty(errors);
     }
 

@@ -191,44 +191,6 @@ public sealed class OperationsPageTests : BunitContext
     private static SwapRecord Swap(string station, DateTimeOffset at) =>
         new(SwapRecord.IdOf(station, 1, at.ToUnixTimeSeconds(), 0), station, at, 1, at.ToUnixTimeSeconds(), 0, 2, $"bat-in-{station}", 10, 5, $"bat-out-{station}", 95, 50.4);
 
-    private sealed class RunningHost : Microsoft.Extensions.Hosting.IHostApplicationLifetime
-    {
-        public CancellationToken ApplicationStarted => CancellationToken.None;
-        public CancellationToken ApplicationStopping => CancellationToken.None;
-        public CancellationToken ApplicationStopped => CancellationToken.None;
-
-        public void StopApplication() => throw new NotSupportedException();
-    }
-
-    private sealed class FakeAlarmShard : IAlarmShardGrain
-    {
-        public List<Alarm> Items { get; } = [];
-        public AlarmQuery? LastQuery { get; private set; }
-
-        public Task<AlarmPage> List(AlarmQuery query)
-        {
-            LastQuery = query;
-            var items = Items.Where(a => (query.StationId is null || a.StationId == query.StationId) && (query.Severity is null || a.Severity == query.Severity)
-                && (query.State is null || a.State == query.State) && (query.Kind is null || a.Kind == query.Kind)).ToList();
-            items.Sort(AlarmCursor.Compare);
-            return Task.FromResult(new AlarmPage(items, false));
-        }
-
-        public Task<Alarm?> Acknowledge(string alarmId, string by, string? comment)
-        {
-            var i = Items.FindIndex(a => a.Id == alarmId);
-            Items[i] = Items[i] with { AcknowledgedAt = Now, AcknowledgedBy = by };
-            return Task.FromResult<Alarm?>(Items[i]);
-        }
-
-        public Task<Alarm?> Get(string alarmId) => throw new NotSupportedException();
-        public Task Apply(IReadOnlyList<AlarmTransition> transitions) => throw new NotSupportedException();
-        public Task<Alarm?> Assign(string alarmId, string? assignee, string by) => throw new NotSupportedException();
-        public Task<Alarm?> Comment(string alarmId, string author, string text) => throw new NotSupportedException();
-        public Task<IReadOnlyList<AlarmDelivery>> GetDeliveries() => throw new NotSupportedException();
-        public Task Sweep() => throw new NotSupportedException();
-    }
-
     private sealed class FakeBatteryIndex : IBatteryIndexShardGrain
     {
         public List<BatterySummary> Items { get; } = [];
