@@ -42,6 +42,8 @@ public static class ConsoleHostingExtensions
         services.AddHostedService(sp => sp.GetRequiredService<FleetMirror>());
         services.AddSingleton<CostMeter>();
         services.AddHostedService(sp => sp.GetRequiredService<CostMeter>());
+        services.AddSingleton<CostReporter>();
+        services.AddHostedService(sp => sp.GetRequiredService<CostReporter>());
         services.AddSingleton<StationHistory>();
 
         if (options.SignsIn)

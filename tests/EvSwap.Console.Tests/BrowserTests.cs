@@ -122,13 +122,14 @@ public sealed class BrowserTests(BrowserFixture fixture) : IClassFixture<Browser
     }
 
     [Fact]
-    public async Task The_cost_page_prices_the_silos_own_counters()
+    public async Task The_cost_page_prices_every_silos_own_counters()
     {
         await FeedAsync("cost", stations: 3, messages: 3);
         var (page, errors) = await OpenAsync("/console/cost");
         await Assertions.Expect(page).ToHaveTitleAsync("Cost - EvSwap");
 
         await Assertions.Expect(page.Locator("#cost-messages")).Not.ToHaveTextAsync("0", Patience);
+        await Assertions.Expect(page.Locator("#cost-silos")).ToHaveTextAsync("1 silo", Patience);
         Assert.StartsWith("$", await page.Locator("#cost-total").TextContentAsync());
         Assert.StartsWith("$", await page.Locator("#cost-serverless-total").TextContentAsync());
         await ScreenshotAsync(page, "cost");

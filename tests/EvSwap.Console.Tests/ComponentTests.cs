@@ -76,6 +76,19 @@ public sealed class ComponentTests : BunitContext
     }
 
     [Fact]
+    public void A_chart_of_a_single_reading_draws_it_as_a_marker_since_one_point_makes_no_line()
+    {
+        var one = Render<TrendChart>(p => p.Add(c => c.Id, "soh").Add(c => c.Title, "SoH").Add(c => c.Points, [("2026-11-24", 97.5)]));
+        var two = Render<TrendChart>(p => p.Add(c => c.Id, "soh").Add(c => c.Title, "SoH").Add(c => c.Points, [("2026-11-23", 97.6), ("2026-11-24", 97.5)]));
+
+        // Every point also has an invisible hover target (opacity 0); a marker is a circle that shows.
+        static int Markers(IRenderedComponent<TrendChart> chart) => chart.FindAll("svg circle").Count(c => c.GetAttribute("opacity") != "0");
+        Assert.Equal(1, Markers(one));
+        Assert.Equal(0, Markers(two));
+        Assert.Contains("1 point from 2026-11-24", one.Find(".chart-summary").TextContent);
+    }
+
+    [Fact]
     public void The_menu_lists_every_console_page_from_its_attribute()
     {
         Assert.Equal(["Fleet overview", "Fleet table", "Alarms", "Batteries", "Swaps", "Cost"], EvSwap.Console.Components.Layout.NavMenu.Pages.Select(p => p.Title));

@@ -68,4 +68,25 @@ public class ConsoleLogicTests
         Assert.Equal(82, estimate.ServerlessTotal, 0);
         Assert.Equal(149, estimate.EvSwapTotal, 0);
     }
+
+    [Fact]
+    public void A_clusters_cost_adds_each_silos_message_rate_and_takes_requests_per_message_over_all_of_them()
+    {
+        // Ten stations' worth on each of two silos, one of them started a week later: the same rate, half the messages.
+        var month = TimeSpan.FromSeconds(CostEstimate.SecondsPerMonth);
+        var messages = 10 * 525_600L;
+        CostShare[] shares =
+        [
+            new("silo-a", messages, (long)(messages * 0.019), (long)(messages * 0.0042), month, Now),
+            new("silo-b", messages / 2, (long)(messages / 2 * 0.019), (long)(messages / 2 * 0.0042), month / 2, Now),
+        ];
+
+        var cluster = CostEstimate.From(shares, stations: 20, putsPerBatch: 1);
+        var single = CostEstimate.From(new CostCounters(2 * messages, (long)(2 * messages * 0.019), (long)(2 * messages * 0.0042), month), stations: 20, putsPerBatch: 1);
+
+        Assert.Equal(single.MessagesPerMonth, cluster.MessagesPerMonth, 0);
+        Assert.Equal(single.WritesPerMessage, cluster.WritesPerMessage, 4);
+        Assert.Equal(single.EvSwapTotal, cluster.EvSwapTotal, 2);
+        Assert.Equal(single.ServerlessTotal, cluster.ServerlessTotal, 2);
+    }
 }

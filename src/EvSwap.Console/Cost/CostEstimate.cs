@@ -1,3 +1,5 @@
+using EvSwap.Contracts;
+
 namespace EvSwap.Console;
 
 /// <summary>
@@ -32,12 +34,19 @@ public sealed record CostEstimate(
     public double ServerlessPerStation => Stations == 0 ? 0 : ServerlessTotal / Stations;
 
     /// <param name="putsPerBatch">S3 PUTs per archived batch: 2 with series summaries, else 1.</param>
-    public static CostEstimate From(CostCounters counters, int stations, int putsPerBatch)
+    public static CostEstimate From(CostCounters counters, int stations, int putsPerBatch) =>
+        From([new CostShare("", counters.Messages, counters.StateWrites, counters.ArchiveWrites, counters.Elapsed, default)], stations, putsPerBatch);
+
+    /// <summary>
+    /// The deployment's bill from every silo's share: each silo's message rate over its own time since start, added;
+    /// the requests per message over all of them.
+    /// </summary>
+    public static CostEstimate From(IReadOnlyCollection<CostShare> shares, int stations, int putsPerBatch)
     {
-        var seconds = Math.Max(1, counters.Elapsed.TotalSeconds);
-        var m = counters.Messages / seconds * SecondsPerMonth;
-        var w = counters.Messages == 0 ? 0 : (double)counters.StateWrites / counters.Messages;
-        var p = counters.Messages == 0 ? 0 : (double)counters.ArchiveWrites * putsPerBatch / counters.Messages;
+        var messages = shares.Sum(s => s.Messages);
+        var m = shares.Sum(s => s.Messages / Math.Max(1, s.Elapsed.TotalSeconds)) * SecondsPerMonth;
+        var w = messages == 0 ? 0 : (double)shares.Sum(s => s.StateWrites) / messages;
+        var p = messages == 0 ? 0 : (double)shares.Sum(s => s.ArchiveWrites) * putsPerBatch / messages;
         return new CostEstimate(
             m, w, p, stations,
             IotMessaging: m * 2 * IotPerMessage,
