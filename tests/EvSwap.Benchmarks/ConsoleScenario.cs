@@ -16,7 +16,8 @@ public sealed class ConsoleScenario(BenchOptions options, Report report, HttpCli
         var stations = options.Stations;
         var before = await SiloMetrics.ReadAsync(http, silo.ApiUrl);
         // Every station reports once: spread over 20 s, a pace the publisher keeps while each first message activates a grain.
-        var fleet = await LoadAsync(silo.MqttPort, stations, stations / 20.0, TimeSpan.FromSeconds(25), "con-", ct, connections: 4);
+        var fleetRunner = Runner(silo.MqttPort, stations, stations / 20.0, TimeSpan.FromSeconds(25), "con-", connections: 4);
+        var fleet = await fleetRunner.RunAsync(ct);
         await WaitAcceptedAsync(silo, before.Accepted + fleet.Published, TimeSpan.FromSeconds(120));
 
         using var playwright = await Playwright.CreateAsync();
@@ -27,17 +28,20 @@ public sealed class ConsoleScenario(BenchOptions options, Report report, HttpCli
             Args = ["--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage"],
         });
         var expected = stations.ToString("N0", System.Globalization.CultureInfo.InvariantCulture);
-        var table = await TimePageAsync(browser, $"{silo.ApiUrl}/console/fleet", "#fleet-count", $"{expected} stations match");
-        report.Add(new Row("6a", $"Console fleet table with {stations:N0} stations: navigation to the filled table, Debian Chromium", table.Order().ElementAt(1), "ms (median of 3)",
-            $"first {table[0]:N0} ms; target < 1,000 ms", table.Order().ElementAt(1) < 1_000));
-        var overview = await TimePageAsync(browser, $"{silo.ApiUrl}/", "#figure-stations", expected);
-        report.Add(new Row("6b", $"Console fleet overview with {stations:N0} stations: navigation to the figures", overview.Order().ElementAt(1), "ms (median of 3)",
-            $"first {overview[0]:N0} ms; target < 1,000 ms", overview.Order().ElementAt(1) < 1_000));
+        var (table, tableLive) = await TimePageAsync(browser, $"{silo.ApiUrl}/console/fleet", "#fleet-count", $"{expected} stations match");
+        report.Add(new Row("6a", $"Console fleet table with {stations:N0} stations: navigation to the filled table on screen, Debian Chromium", Median(table), "ms (median of 3)",
+            $"first {table[0]:N0} ms; target < 1,000 ms", Median(table) < 1_000));
+        report.Add(new Row("6g", "The same page until its live circuit is up (it then updates without a reload)", Median(tableLive), "ms (median of 3)", $"first {tableLive[0]:N0} ms"));
+        var (overview, overviewLive) = await TimePageAsync(browser, $"{silo.ApiUrl}/", "#figure-stations", expected);
+        report.Add(new Row("6b", $"Console fleet overview with {stations:N0} stations: navigation to the figures on screen", Median(overview), "ms (median of 3)",
+            $"first {overview[0]:N0} ms; target < 1,000 ms", Median(overview) < 1_000));
+        report.Add(new Row("6h", "The same page until its live circuit is up", Median(overviewLive), "ms (median of 3)", $"first {overviewLive[0]:N0} ms"));
+        await new ConsoleCpuProbe(options, report, http).RunAsync(browser, silo, fleetRunner, ct);
 
         // One station-day of messages (17,280 at one per 5 s), archived in default batches with their summaries.
         var dayMessages = options.Quick ? 4_320 : 17_280;
         var mBefore = await SiloMetrics.ReadAsync(http, silo.ApiUrl);
-        var day = await LoadAsync(silo.MqttPort, 1, 2_000, TimeSpan.FromSeconds(dayMessages / 2_000.0), "cday-", ct, connections: 1);
+        var day = await Runner(silo.MqttPort, 1, 2_000, TimeSpan.FromSeconds(dayMessages / 2_000.0), "cday-", connections: 1).RunAsync(ct);
         await WaitAcceptedAsync(silo, mBefore.Accepted + day.Published, TimeSpan.FromSeconds(240));
         using (var flush = await http.PostAsync($"{silo.ApiUrl}/stations/cday-00000/flush", null, ct))
         {
@@ -65,35 +69,39 @@ public sealed class ConsoleScenario(BenchOptions options, Report report, HttpCli
         await silo.StopAsync(TimeSpan.FromSeconds(90));
     }
 
-    /// <summary>Three loads of a page in a fresh tab each, timed until the element shows the text and the circuit is live.</summary>
-    private static async Task<List<double>> TimePageAsync(IBrowser browser, string url, string selector, string text)
+    private static double Median(List<double> times) => times.Order().ElementAt(times.Count / 2);
+
+    /// <summary>
+    /// Three loads of a page in a fresh tab each, timed until the element shows the text (the prerendered first paint
+    /// already holds the data) and until the circuit is live.
+    /// </summary>
+    private static async Task<(List<double> Shown, List<double> Live)> TimePageAsync(IBrowser browser, string url, string selector, string text)
     {
-        var times = new List<double>();
+        var shown = new List<double>();
+        var live = new List<double>();
         for (var i = 0; i < 3; i++)
         {
             var page = await browser.NewPageAsync();
             var clock = Stopwatch.StartNew();
-            await page.GotoAsync(url);
+            await page.GotoAsync(url, new() { WaitUntil = WaitUntilState.Commit });
             await Assertions.Expect(page.Locator(selector)).ToContainTextAsync(text, new() { Timeout = 60_000 });
+            shown.Add(clock.Elapsed.TotalMilliseconds);
             await page.Locator("#live-indicator[data-interactive=true]").WaitForAsync(new() { Timeout = 60_000 });
-            times.Add(clock.Elapsed.TotalMilliseconds);
+            live.Add(clock.Elapsed.TotalMilliseconds);
             await page.CloseAsync();
         }
 
-        return times;
+        return (shown, live);
     }
 
-    private static async Task<RunSummary> LoadAsync(int port, int stations, double? rate, TimeSpan duration, string prefix, CancellationToken ct, int connections)
-    {
-        var runner = new FleetRunner(new SimulatorOptions
+    private static FleetRunner Runner(int port, int stations, double? rate, TimeSpan duration, string prefix, int connections) =>
+        new(new SimulatorOptions
         {
             BrokerPort = port, Stations = stations, Rate = rate, Duration = duration, IdPrefix = prefix, Connections = connections, Quiet = true,
 
             // A station in a simulated link drop-out at the start would stay silent and never appear in the table.
             DropoutsPerDay = 0,
         }, TextWriter.Null);
-        return await runner.RunAsync(ct);
-    }
 
     private async Task WaitAcceptedAsync(SiloProcess silo, long target, TimeSpan timeout)
     {
