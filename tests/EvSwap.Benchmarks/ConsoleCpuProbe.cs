@@ -51,12 +51,15 @@ public sealed class ConsoleCpuProbe(BenchOptions options, Report report, HttpCli
         await stop.CancelAsync();
         await load;
 
-        var closedCores = (before.Cores + after.Cores) / 2;
-        var added = (open.Cores - closedCores) / closedCores * 100;
+        // Chromium shares the two cores, so the rate the silo takes moves between windows: compare the silo's CPU with
+        // pages open against what ingest alone costs per message at the rate it then took.
+        var perMessage = (before.Cores + after.Cores) / (before.Rate + after.Rate);
+        var ingestOnly = perMessage * open.Rate;
+        var added = (open.Cores - ingestOnly) / ingestOnly * 100;
         report.Detail("console-cpu", new { before, open, after });
         report.Add(new Row("6i", $"Silo CPU added by ten open live console pages at {Rate:N0} msg/s offered", added, "% of silo CPU",
-            $"{closedCores:N2} cores with none open ({before.Cores:N2} before, {after.Cores:N2} after, at {before.Rate:N0} and {after.Rate:N0} msg/s accepted), " +
-            $"{open.Cores:N2} cores with ten open (at {open.Rate:N0} msg/s); {window.TotalSeconds:N0} s windows; target < 5 %",
+            $"ingest alone {perMessage * 1e6:N0} us per message ({before.Cores:N2} / {after.Cores:N2} cores at {before.Rate:N0} / {after.Rate:N0} msg/s, before / after); " +
+            $"with ten open {open.Cores:N2} cores at {open.Rate:N0} msg/s, where ingest alone would take {ingestOnly:N2}; {window.TotalSeconds:N0} s windows; target < 5 %",
             added < 5));
     }
 

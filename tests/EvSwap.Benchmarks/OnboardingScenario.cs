@@ -17,6 +17,7 @@ public sealed class OnboardingScenario(BenchOptions options, Report report, Http
     [
         ("11a", "no silo budget (per-station pacing only)", ["Ledger:Batteries:MaxCallsPerSecond=0"]),
         ("11b", "as shipped (Ledger:Batteries:MaxCallsPerSecond=1000)", []),
+        ("11c", "a tighter budget (Ledger:Batteries:MaxCallsPerSecond=200)", ["Ledger:Batteries:MaxCallsPerSecond=200"]),
     ];
 
     public async Task RunAsync(CancellationToken ct)

@@ -70,6 +70,23 @@ public class ConsoleLogicTests
     }
 
     [Fact]
+    public void Open_pages_share_one_derivation_of_the_fleet_until_it_changes_or_the_second_turns()
+    {
+        var fleet = new FleetMirror(null!, Microsoft.Extensions.Options.Options.Create(new FleetOptions()), Microsoft.Extensions.Logging.Abstractions.NullLogger<FleetMirror>.Instance);
+        fleet.Apply([Summary("a", 4)]);
+        var computed = 0;
+        int Count(IReadOnlyCollection<StationSummary> stations) => ++computed * 1000 + stations.Count;
+
+        var first = fleet.Derive("count", Now, Count);
+        var again = fleet.Derive("count", Now.AddMilliseconds(500), Count);
+        fleet.Apply([Summary("b", 2)]);
+        var afterChange = fleet.Derive("count", Now.AddMilliseconds(600), Count);
+        var nextSecond = fleet.Derive("count", Now.AddSeconds(1), Count);
+
+        Assert.Equal((1001, 1001, 2002, 3002), (first, again, afterChange, nextSecond));
+    }
+
+    [Fact]
     public void A_clusters_cost_adds_each_silos_message_rate_and_takes_requests_per_message_over_all_of_them()
     {
         // Ten stations' worth on each of two silos, one of them started a week later: the same rate, half the messages.

@@ -19,6 +19,10 @@ public sealed class FleetMirror(IGrainFactory grains, IOptions<FleetOptions> fle
     private readonly ConcurrentDictionary<string, StationSummary> _stations = new(StringComparer.Ordinal);
     private IFleetWatcher? _reference;
     private long _version;
+    private const int MaxDerived = 256;
+    private readonly ConcurrentDictionary<string, Derivation> _derived = new(StringComparer.Ordinal);
+
+    private sealed record Derivation(long Version, long Second, object? Value);
 
     /// <summary>Raised (on a thread-pool thread) after summaries changed; handlers must not block.</summary>
     public event Action? Changed;
@@ -31,6 +35,32 @@ public sealed class FleetMirror(IGrainFactory grains, IOptions<FleetOptions> fle
     public IReadOnlyCollection<StationSummary> Stations => (IReadOnlyCollection<StationSummary>)_stations.Values;
 
     public StationSummary? Find(string stationId) => _stations.GetValueOrDefault(stationId);
+
+    /// <summary>
+    /// What <paramref name="compute"/> derives from the fleet as of <paramref name="now"/>, computed once per change and
+    /// second however many pages ask: every open fleet page used to walk and sort all stations on each refresh, so ten
+    /// open pages cost the silo more than its ingest while the fleet was busy.
+    /// </summary>
+    /// <param name="key">Names the derivation and every parameter it depends on.</param>
+    public T Derive<T>(string key, DateTimeOffset now, Func<IReadOnlyCollection<StationSummary>, T> compute)
+    {
+        var version = Version;
+        var second = now.ToUnixTimeSeconds();
+        if (_derived.TryGetValue(key, out var cached) && cached.Version == version && cached.Second == second)
+        {
+            return (T)cached.Value!;
+        }
+
+        var value = compute(Stations);
+        if (_derived.Count >= MaxDerived)
+        {
+            // Keys carry searches operators type; forget them all rather than grow without bound.
+            _derived.Clear();
+        }
+
+        _derived[key] = new Derivation(version, second, value);
+        return value;
+    }
 
     public Task SummariesChanged(int shard, IReadOnlyList<StationSummary> summaries)
     {

@@ -25,16 +25,21 @@ public sealed record FleetTableQuery(
                 SomeAvailable => r.AvailableCharged > 0,
                 _ => true,
             });
-        Func<StationRow, IComparable> key = SortBy switch
+        // Typed, ordinal comparisons: a culture-aware compare of boxed keys made sorting 10,000 rows the slowest part of
+        // the page's first paint.
+        var ordered = SortBy switch
         {
-            nameof(StationRow.Status) => r => r.Status,
-            nameof(StationRow.AvailableCharged) => r => r.AvailableCharged,
-            nameof(StationRow.LastSeen) => r => r.LastSeen,
-            nameof(StationRow.ActiveAlerts) => r => r.ActiveAlerts,
-            nameof(StationRow.SwapsToday) => r => r.SwapsToday,
-            _ => r => r.StationId,
+            nameof(StationRow.Status) => Order(filtered, r => r.Status, StringComparer.Ordinal),
+            nameof(StationRow.AvailableCharged) => Order(filtered, r => r.AvailableCharged, Comparer<int>.Default),
+            nameof(StationRow.LastSeen) => Order(filtered, r => r.LastSeen, Comparer<DateTimeOffset>.Default),
+            nameof(StationRow.ActiveAlerts) => Order(filtered, r => r.ActiveAlerts, Comparer<int>.Default),
+            nameof(StationRow.SwapsToday) => Order(filtered, r => r.SwapsToday, Comparer<long>.Default),
+            _ => Order(filtered, r => r.StationId, StringComparer.Ordinal),
         };
-        var sorted = (Descending ? filtered.OrderByDescending(key) : filtered.OrderBy(key)).ThenBy(r => r.StationId, StringComparer.Ordinal).ToList();
+        var sorted = ordered.ThenBy(r => r.StationId, StringComparer.Ordinal).ToList();
         return ([.. sorted.Skip(Page * PageSize).Take(PageSize)], sorted.Count);
     }
+
+    private IOrderedEnumerable<StationRow> Order<TKey>(IEnumerable<StationRow> rows, Func<StationRow, TKey> key, IComparer<TKey> comparer) =>
+        Descending ? rows.OrderByDescending(key, comparer) : rows.OrderBy(key, comparer);
 }
