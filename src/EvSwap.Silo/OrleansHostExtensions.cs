@@ -53,7 +53,7 @@ internal static class OrleansHostExtensions
             {
                 silo.AddStationMemoryStorage();
                 silo.AddAlarmFileStorage();
-                silo.AddBatteryFileStorage();
+                silo.AddBatterySqliteStorage();
             }
             else
             {

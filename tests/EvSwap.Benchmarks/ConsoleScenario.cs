@@ -20,6 +20,10 @@ public sealed class ConsoleScenario(BenchOptions options, Report report, HttpCli
         var fleet = await fleetRunner.RunAsync(ct);
         await WaitAcceptedAsync(silo, before.Accepted + fleet.Published, TimeSpan.FromSeconds(120));
 
+        // The first messages dock every station's batteries, paced by Ledger:Batteries:MaxCallsPerSecond: minutes of
+        // background work that would otherwise fall into some of the timings below and not others.
+        await WaitBatteriesDockedAsync(silo, TimeSpan.FromMinutes(options.Quick ? 2 : 5));
+
         using var playwright = await Playwright.CreateAsync();
         await using var browser = await playwright.Chromium.LaunchAsync(new BrowserTypeLaunchOptions
         {
@@ -102,6 +106,21 @@ public sealed class ConsoleScenario(BenchOptions options, Report report, HttpCli
             // A station in a simulated link drop-out at the start would stay silent and never appear in the table.
             DropoutsPerDay = 0,
         }, TextWriter.Null);
+
+    private async Task WaitBatteriesDockedAsync(SiloProcess silo, TimeSpan timeout)
+    {
+        var deadline = DateTime.UtcNow + timeout;
+        var (calls, since) = (-1.0, DateTime.UtcNow);
+        while (DateTime.UtcNow < deadline && DateTime.UtcNow - since < TimeSpan.FromSeconds(5))
+        {
+            await Task.Delay(500);
+            var now = (await SiloMetrics.ReadAsync(http, silo.ApiUrl))["evswap_battery_calls"];
+            if (now != calls)
+            {
+                (calls, since) = (now, DateTime.UtcNow);
+            }
+        }
+    }
 
     private async Task WaitAcceptedAsync(SiloProcess silo, long target, TimeSpan timeout)
     {

@@ -73,4 +73,43 @@ public sealed class FileGrainStorageTests : IDisposable
         Assert.False(read.RecordExists);
         Assert.Empty(Directory.GetFiles(_root));
     }
+
+    [Fact]
+    public async Task Grains_written_at_the_same_time_each_keep_their_own_state()
+    {
+        var storage = Storage();
+        var grains = Enumerable.Range(0, 200).Select(i => GrainId.Create("battery", "b-" + i)).ToList();
+        await Task.WhenAll(grains.Select((g, i) => Task.Run(() => storage.WriteStateAsync("battery", g, new GrainState<Counter> { State = new Counter { N = i } }))));
+
+        var read = await Task.WhenAll(grains.Select(async g =>
+        {
+            var state = new GrainState<Counter>();
+            await Storage().ReadStateAsync("battery", g, state);
+            return state.State!.N;
+        }));
+        Assert.Equal(Enumerable.Range(0, 200), read);
+    }
+
+    [Fact]
+    public async Task Of_writes_racing_with_the_same_etag_exactly_one_wins()
+    {
+        var storage = Storage();
+        var attempts = await Task.WhenAll(Enumerable.Range(1, 20).Select(i => Task.Run(async () =>
+        {
+            try
+            {
+                await storage.WriteStateAsync("alarm-shard", Grain, new GrainState<Counter> { State = new Counter { N = i } });
+                return i;
+            }
+            catch (InconsistentStateException)
+            {
+                return 0;
+            }
+        })));
+
+        var winner = Assert.Single(attempts, n => n != 0);
+        var read = new GrainState<Counter>();
+        await Storage().ReadStateAsync("alarm-shard", Grain, read);
+        Assert.Equal(winner, read.State!.N);
+    }
 }

@@ -9,7 +9,14 @@ namespace EvSwap.Grains;
 /// </summary>
 public sealed class FileGrainStorage(string name, string root, IGrainStorageSerializer serializer) : IGrainStorage
 {
-    private readonly SemaphoreSlim _lock = new(1, 1);
+    /// <summary>
+    /// The ETag check and the write of one file must not interleave; writes of different grains may, so that a fleet
+    /// of batteries onboarded at once does not queue every fsync behind one lock.
+    /// </summary>
+    private readonly SemaphoreSlim[] _locks = [.. Enumerable.Range(0, 64).Select(_ => new SemaphoreSlim(1, 1))];
+    private volatile bool _rootCreated;
+
+    private SemaphoreSlim LockOf(string path) => _locks[(uint)StringComparer.Ordinal.GetHashCode(path) % (uint)_locks.Length];
 
     public async Task ReadStateAsync<T>(string stateName, GrainId grainId, IGrainState<T> grainState)
     {
@@ -32,11 +39,17 @@ public sealed class FileGrainStorage(string name, string root, IGrainStorageSeri
     {
         var path = PathOf(stateName, grainId);
         var etag = Guid.NewGuid().ToString("N");
-        await _lock.WaitAsync();
+        var gate = LockOf(path);
+        await gate.WaitAsync();
         try
         {
-            await CheckETagAsync(path, grainState.ETag, "write", grainId);
-            Directory.CreateDirectory(root);
+            CheckETag(path, grainState.ETag, "write", grainId);
+            if (!_rootCreated)
+            {
+                Directory.CreateDirectory(root);
+                _rootCreated = true;
+            }
+
             var temp = path + ".tmp";
             await using (var file = new FileStream(temp, FileMode.Create, FileAccess.Write, FileShare.None))
             {
@@ -50,7 +63,7 @@ public sealed class FileGrainStorage(string name, string root, IGrainStorageSeri
         }
         finally
         {
-            _lock.Release();
+            gate.Release();
         }
 
         grainState.ETag = etag;
@@ -60,15 +73,16 @@ public sealed class FileGrainStorage(string name, string root, IGrainStorageSeri
     public async Task ClearStateAsync<T>(string stateName, GrainId grainId, IGrainState<T> grainState)
     {
         var path = PathOf(stateName, grainId);
-        await _lock.WaitAsync();
+        var gate = LockOf(path);
+        await gate.WaitAsync();
         try
         {
-            await CheckETagAsync(path, grainState.ETag, "clear", grainId);
+            CheckETag(path, grainState.ETag, "clear", grainId);
             File.Delete(path);
         }
         finally
         {
-            _lock.Release();
+            gate.Release();
         }
 
         grainState.State = Activator.CreateInstance<T>();
@@ -76,13 +90,47 @@ public sealed class FileGrainStorage(string name, string root, IGrainStorageSeri
         grainState.RecordExists = false;
     }
 
-    private async Task CheckETagAsync(string path, string? expected, string operation, GrainId grainId)
+    private void CheckETag(string path, string? expected, string operation, GrainId grainId)
     {
-        var current = (await ReadAsync(path))?.ETag;
+        var current = ReadETag(path);
         if (current != expected)
         {
             throw new InconsistentStateException($"File storage '{name}': {operation} of {grainId} with ETag '{expected ?? "(none)"}' lost to a newer write.", current ?? "", expected ?? "");
         }
+    }
+
+    /// <summary>Only the header line: a check before every write must not read the whole state back.</summary>
+    private static string? ReadETag(string path)
+    {
+        Span<byte> head = stackalloc byte[64];
+        int read;
+        if (!File.Exists(path))
+        {
+            // A first write is the common case (a battery docked for the first time): no exception for it.
+            return null;
+        }
+
+        try
+        {
+            using var file = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete, bufferSize: 0);
+            read = file.ReadAtLeast(head, head.Length, throwOnEndOfStream: false);
+        }
+        catch (FileNotFoundException)
+        {
+            return null;
+        }
+        catch (DirectoryNotFoundException)
+        {
+            return null;
+        }
+
+        var newline = head[..read].IndexOf((byte)'\n');
+        if (newline < 0)
+        {
+            throw new InvalidDataException($"File storage: {path} has no ETag header.");
+        }
+
+        return System.Text.Encoding.ASCII.GetString(head[..newline]);
     }
 
     private static async Task<(string ETag, byte[] State)?> ReadAsync(string path)

@@ -20,13 +20,19 @@ public static class BatteriesSiloBuilderExtensions
         return services;
     }
 
-    /// <summary>Local profile: batteries in files under <c>Ledger:Batteries:Path</c>, so they outlive the process.</summary>
-    public static ISiloBuilder AddBatteryFileStorage(this ISiloBuilder silo)
+    /// <summary>
+    /// Local profile: batteries in one SQLite file under <c>Ledger:Batteries:Path</c>, so they outlive the process, with
+    /// the writes of many batteries committed and synced together. Files of an older data directory are moved in.
+    /// </summary>
+    public static ISiloBuilder AddBatterySqliteStorage(this ISiloBuilder silo)
     {
-        silo.Services.AddGrainStorage(BatteryGrain.StorageName, (sp, name) => new FileGrainStorage(
-            name,
-            Path.GetFullPath(sp.GetRequiredService<Microsoft.Extensions.Options.IOptions<BatteryOptions>>().Value.Path),
-            ActivatorUtilities.CreateInstance<OrleansGrainStorageSerializer>(sp)));
+        silo.Services.AddGrainStorage(BatteryGrain.StorageName, (sp, name) =>
+        {
+            var directory = Path.GetFullPath(sp.GetRequiredService<Microsoft.Extensions.Options.IOptions<BatteryOptions>>().Value.Path);
+            var storage = new SqliteGrainStorage(name, Path.Combine(directory, "batteries.db"), ActivatorUtilities.CreateInstance<OrleansGrainStorageSerializer>(sp));
+            storage.ImportFiles(directory);
+            return storage;
+        });
         return silo;
     }
 

@@ -64,7 +64,7 @@ public sealed class BatteryOptions : IValidatableObject
     /// </summary>
     public int MaxCallsPerSecond { get; set; } = 1000;
 
-    /// <summary>Local profile (GrainStorage:Provider=Memory): where battery grains are kept, one file each.</summary>
+    /// <summary>Local profile (GrainStorage:Provider=Memory): the directory of the battery grains' database (batteries.db).</summary>
     public string Path { get; set; } = "data/batteries";
 
     public TimeSpan LostAfterSpan => TimeSpan.FromDays(LostAfter);
