@@ -103,8 +103,9 @@ public sealed class SharedSubscriptionClusterTests : IAsyncLifetime
         await using var b = await TestSilo.StartExternalAsync(_broker, ArchivePath, _siloArgs);
         var hosts = await Eventually.GetAsync(() => a.Grains.GetGrain<IManagementGrain>(0).GetHosts(onlyActive: true), h => h.Count == 2);
         Assert.Equal(2, hosts.Count);
-        Assert.Equal(2, a.Bridge.ConnectedCount);
-        Assert.Equal(2, b.Bridge.ConnectedCount);
+        // Each connection comes up once its client id is leased, which may finish after the silo reports started.
+        Assert.Equal(2, await Eventually.GetAsync(() => Task.FromResult(a.Bridge.ConnectedCount), n => n == 2, TimeSpan.FromSeconds(30)));
+        Assert.Equal(2, await Eventually.GetAsync(() => Task.FromResult(b.Bridge.ConnectedCount), n => n == 2, TimeSpan.FromSeconds(30)));
 
         using var publisher = await Stations.ConnectAsync(_broker.Port, "share-publisher", _stationTls);
         long maxInFlight = 0;
