@@ -56,14 +56,9 @@ public static class ApiSecurity
 
         services.AddRateLimiter(o =>
         {
-            o.AddPolicy(RateLimitPolicy, context => RateLimitPartition.GetTokenBucketLimiter(ClientKey(context), _ => new TokenBucketRateLimiterOptions
-            {
-                TokenLimit = limits.Burst,
-                TokensPerPeriod = limits.PermitsPerSecond,
-                ReplenishmentPeriod = TimeSpan.FromSeconds(1),
-                QueueLimit = 0,
-                AutoReplenishment = true,
-            }));
+            // Per client across the cluster: every silo draws the client's permits from one grain (ClusterRateLimiter).
+            o.AddPolicy(RateLimitPolicy, context => RateLimitPartition.Get(ClientKey(context), client =>
+                new ClusterRateLimiter(client, context.RequestServices.GetRequiredService<IGrainFactory>(), limits, TimeProvider.System)));
             o.OnRejected = async (context, cancellationToken) =>
             {
                 var response = context.HttpContext.Response;

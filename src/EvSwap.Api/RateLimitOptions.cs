@@ -7,7 +7,7 @@ public sealed class RateLimitOptions
 {
     public const string Section = "RateLimit";
 
-    /// <summary>Sustained requests per second per client (token, else remote address).</summary>
+    /// <summary>Sustained requests per second per client (token, else remote address), across all silos of the cluster.</summary>
     [Range(1, 1_000_000, ErrorMessage = "RateLimit:PermitsPerSecond must be at least 1.")]
     public int PermitsPerSecond { get; set; } = 1000;
 
