@@ -55,7 +55,7 @@ public sealed class OnboardingScenario(BenchOptions options, Report report, Http
 
         // The standalone simulator in its own process, as a fleet connects: the benchmark's in-process generator builds
         // 10,000 station models inside the window and becomes the limit before the silo does.
-        await RunSimulatorAsync(silo.MqttPort, stations, name + "-", ct);
+        await SimulatorProcess.RunAsync(silo.MqttPort, stations, name + "-", ["--rate", Offered.ToString(System.Globalization.CultureInfo.InvariantCulture), "--duration", $"{Window.TotalSeconds}s"], options.WorkDir, ct);
         var (accepted, acceptedAt) = (before.Accepted, clock.Elapsed);
         while (clock.Elapsed - acceptedAt < TimeSpan.FromSeconds(2) && clock.Elapsed < TimeSpan.FromSeconds(90))
         {
@@ -92,27 +92,4 @@ public sealed class OnboardingScenario(BenchOptions options, Report report, Http
     }
 
     private static double Calls(SiloMetrics metrics) => metrics["evswap_battery_calls"];
-
-    private static async Task RunSimulatorAsync(int port, int stations, string prefix, CancellationToken ct)
-    {
-        var dll = Path.Combine(Repo.Root, "src", "EvSwap.Simulator", "bin", "Release", "net10.0", "EvSwap.Simulator.dll");
-        using var simulator = Process.Start(new ProcessStartInfo("dotnet")
-        {
-            ArgumentList =
-            {
-                dll, "--broker", $"127.0.0.1:{port}", "--stations", stations.ToString(System.Globalization.CultureInfo.InvariantCulture),
-                "--rate", Offered.ToString(System.Globalization.CultureInfo.InvariantCulture), "--duration", $"{Window.TotalSeconds}s",
-                "--id-prefix", prefix, "--dropouts-per-day", "0", "--quiet",
-            },
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-        }) ?? throw new InvalidOperationException("could not start the simulator");
-        var output = simulator.StandardOutput.ReadToEndAsync(ct);
-        var errors = simulator.StandardError.ReadToEndAsync(ct);
-        await simulator.WaitForExitAsync(ct);
-        if (simulator.ExitCode != 0)
-        {
-            throw new InvalidOperationException($"the simulator exited with {simulator.ExitCode}: {await output}{await errors}");
-        }
-    }
 }
