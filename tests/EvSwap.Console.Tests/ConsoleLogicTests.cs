@@ -70,7 +70,7 @@ public class ConsoleLogicTests
     }
 
     [Fact]
-    public void Open_pages_share_one_derivation_of_the_fleet_until_it_changes_or_the_second_turns()
+    public void Open_pages_share_one_derivation_of_the_fleet_while_a_page_waits_to_refresh_then_until_it_changes_or_the_second_turns()
     {
         var fleet = new FleetMirror(null!, Microsoft.Extensions.Options.Options.Create(new FleetOptions()), Microsoft.Extensions.Logging.Abstractions.NullLogger<FleetMirror>.Instance);
         fleet.Apply([Summary("a", 4)]);
@@ -78,12 +78,13 @@ public class ConsoleLogicTests
         int Count(IReadOnlyCollection<StationSummary> stations) => ++computed * 1000 + stations.Count;
 
         var first = fleet.Derive("count", Now, Count);
-        var again = fleet.Derive("count", Now.AddMilliseconds(500), Count);
         fleet.Apply([Summary("b", 2)]);
-        var afterChange = fleet.Derive("count", Now.AddMilliseconds(600), Count);
+        var changedSoonAfter = fleet.Derive("count", Now + FleetMirror.SharedFor - TimeSpan.FromMilliseconds(1), Count);
+        var refreshAfterTheChange = fleet.Derive("count", Now + FleetMirror.SharedFor, Count);
+        var unchanged = fleet.Derive("count", Now.AddMilliseconds(900), Count);
         var nextSecond = fleet.Derive("count", Now.AddSeconds(1), Count);
 
-        Assert.Equal((1001, 1001, 2002, 3002), (first, again, afterChange, nextSecond));
+        Assert.Equal((1001, 1001, 2002, 2002, 3002), (first, changedSoonAfter, refreshAfterTheChange, unchanged, nextSecond));
     }
 
     [Fact]

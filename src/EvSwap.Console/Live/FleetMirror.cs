@@ -22,7 +22,15 @@ public sealed class FleetMirror(IGrainFactory grains, IOptions<FleetOptions> fle
     private const int MaxDerived = 256;
     private readonly ConcurrentDictionary<string, Derivation> _derived = new(StringComparer.Ordinal);
 
-    private sealed record Derivation(long Version, long Second, object? Value);
+    /// <summary>
+    /// How long a derivation serves every page whatever changed since: no longer than a page waits after a change before
+    /// it refreshes (<see cref="Components.FleetPageBase.RefreshDelay"/>), so the refresh a change scheduled always sees
+    /// that change. A busy fleet changes many times a second (each shard pushes every 250 ms); without it each open
+    /// page's refresh found a new version and derived the whole fleet again for itself.
+    /// </summary>
+    public static readonly TimeSpan SharedFor = Components.FleetPageBase.RefreshDelay;
+
+    private sealed record Derivation(long Version, DateTimeOffset At, object? Value);
 
     /// <summary>Raised (on a thread-pool thread) after summaries changed; handlers must not block.</summary>
     public event Action? Changed;
@@ -37,16 +45,17 @@ public sealed class FleetMirror(IGrainFactory grains, IOptions<FleetOptions> fle
     public StationSummary? Find(string stationId) => _stations.GetValueOrDefault(stationId);
 
     /// <summary>
-    /// What <paramref name="compute"/> derives from the fleet as of <paramref name="now"/>, computed once per change and
-    /// second however many pages ask: every open fleet page used to walk and sort all stations on each refresh, so ten
-    /// open pages cost the silo more than its ingest while the fleet was busy.
+    /// What <paramref name="compute"/> derives from the fleet as of <paramref name="now"/>, computed at most once per
+    /// <see cref="SharedFor"/>, and otherwise once per change and second, however many pages ask: every open fleet page
+    /// used to walk and sort all stations on each refresh, so ten open pages cost the silo more than its ingest while
+    /// the fleet was busy.
     /// </summary>
     /// <param name="key">Names the derivation and every parameter it depends on.</param>
     public T Derive<T>(string key, DateTimeOffset now, Func<IReadOnlyCollection<StationSummary>, T> compute)
     {
         var version = Version;
-        var second = now.ToUnixTimeSeconds();
-        if (_derived.TryGetValue(key, out var cached) && cached.Version == version && cached.Second == second)
+        if (_derived.TryGetValue(key, out var cached)
+            && ((cached.Version == version && cached.At.ToUnixTimeSeconds() == now.ToUnixTimeSeconds()) || (now >= cached.At && now - cached.At < SharedFor)))
         {
             return (T)cached.Value!;
         }
@@ -58,7 +67,7 @@ public sealed class FleetMirror(IGrainFactory grains, IOptions<FleetOptions> fle
             _derived.Clear();
         }
 
-        _derived[key] = new Derivation(version, second, value);
+        _derived[key] = new Derivation(version, now, value);
         return value;
     }
 
