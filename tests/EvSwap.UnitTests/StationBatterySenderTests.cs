@@ -85,10 +85,11 @@ public class StationBatterySenderTests
         // The bucket refills by the time passed since its last refill, at most to its size; wait out one period.
         await Task.Delay(TimeSpan.FromMilliseconds(150));
         budget.Replenish();
-        var calls = await Eventually.GetAsync(() => Task.FromResult(paced._batteries.Calls.Count), n => n > 5, TimeSpan.FromSeconds(10));
+        // Waiting calls are released off this thread and may go on arriving: read one snapshot of them.
+        var calls = await Eventually.GetAsync(() => Task.FromResult(paced._batteries.Snapshot()), c => c.Count > 5, TimeSpan.FromSeconds(10));
 
-        Assert.InRange(calls, 6, 10);
-        Assert.Equal(calls, paced._batteries.Calls.Select(c => c.BatteryId).Distinct().Count());
+        Assert.InRange(calls.Count, 6, 10);
+        Assert.Equal(calls.Count, calls.Select(c => c.BatteryId).Distinct().Count());
         Assert.Equal(16, paced._state.PendingBatteryEvents.Count);
     }
 
@@ -120,6 +121,14 @@ public class StationBatterySenderTests
     internal sealed class FakeBatteries
     {
         public List<(string BatteryId, TaskCompletionSource Result)> Calls { get; } = [];
+
+        public List<(string BatteryId, TaskCompletionSource Result)> Snapshot()
+        {
+            lock (Calls)
+            {
+                return [.. Calls];
+            }
+        }
 
         public Task Apply(string batteryId)
         {
