@@ -28,15 +28,11 @@ public sealed class InProcessGrainStorage(string name, InProcessStateStore store
     {
         if (store.Items.TryGetValue(Key(stateName, grainId), out var item))
         {
-            grainState.State = serializer.Deserialize<T>(item.State);
-            grainState.ETag = item.ETag;
-            grainState.RecordExists = true;
+            GrainStates.Found<T>(grainState, serializer.Deserialize<T>(item.State), item.ETag);
         }
         else
         {
-            grainState.State = Activator.CreateInstance<T>();
-            grainState.ETag = null;
-            grainState.RecordExists = false;
+            GrainStates.Absent(grainState);
         }
 
         return Task.CompletedTask;
@@ -75,9 +71,7 @@ public sealed class InProcessGrainStorage(string name, InProcessStateStore store
             throw Conflict("clear", stateName, grainId, null);
         }
 
-        grainState.State = Activator.CreateInstance<T>();
-        grainState.ETag = null;
-        grainState.RecordExists = false;
+        GrainStates.Absent(grainState);
         return Task.CompletedTask;
     }
 

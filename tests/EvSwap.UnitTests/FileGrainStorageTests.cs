@@ -1,5 +1,5 @@
-using System.Text.Json;
 using EvSwap.Grains;
+using Counter = EvSwap.UnitTests.JsonGrainStorageSerializer.Counter;
 using Orleans.Storage;
 
 namespace EvSwap.UnitTests;
@@ -7,22 +7,10 @@ namespace EvSwap.UnitTests;
 /// <summary>The local profile's alarm storage: files that outlive the process, with the same ETag contract as DynamoDB.</summary>
 public sealed class FileGrainStorageTests : IDisposable
 {
-    public sealed class Counter
-    {
-        public int N { get; set; }
-    }
-
-    private sealed class JsonSerializerForTests : IGrainStorageSerializer
-    {
-        public BinaryData Serialize<T>(T? input) => new(JsonSerializer.SerializeToUtf8Bytes(input));
-
-        public T Deserialize<T>(BinaryData input) => JsonSerializer.Deserialize<T>(input.ToArray())!;
-    }
-
     private static readonly GrainId Grain = GrainId.Create("alarmshard", "3");
     private readonly string _root = Path.Combine(Path.GetTempPath(), "evswap-filestore-" + Guid.NewGuid().ToString("N"));
 
-    private FileGrainStorage Storage() => new("alarms", _root, new JsonSerializerForTests());
+    private FileGrainStorage Storage() => new("alarms", _root, new JsonGrainStorageSerializer());
 
     public void Dispose()
     {

@@ -1,5 +1,5 @@
-using System.Text.Json;
 using EvSwap.Grains;
+using Counter = EvSwap.UnitTests.JsonGrainStorageSerializer.Counter;
 using Orleans.Storage;
 
 namespace EvSwap.UnitTests;
@@ -7,22 +7,10 @@ namespace EvSwap.UnitTests;
 /// <summary>The local profile's grain storage keeps the optimistic-concurrency contract of the DynamoDB provider.</summary>
 public class InProcessGrainStorageTests
 {
-    public sealed class Counter
-    {
-        public int N { get; set; }
-    }
-
-    private sealed class JsonSerializerForTests : IGrainStorageSerializer
-    {
-        public BinaryData Serialize<T>(T? input) => new(JsonSerializer.SerializeToUtf8Bytes(input));
-
-        public T Deserialize<T>(BinaryData input) => JsonSerializer.Deserialize<T>(input.ToArray())!;
-    }
-
     private static readonly GrainId Grain = GrainId.Create("station", "st-1");
     private readonly InProcessStateStore _store = new();
 
-    private InProcessGrainStorage Storage() => new("evswap", _store, new JsonSerializerForTests());
+    private InProcessGrainStorage Storage() => new("evswap", _store, new JsonGrainStorageSerializer());
 
     [Fact]
     public async Task Write_read_rewrite_round_trips_a_copy_and_changes_the_etag()

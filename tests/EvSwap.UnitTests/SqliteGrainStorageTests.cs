@@ -1,5 +1,5 @@
-using System.Text.Json;
 using EvSwap.Grains;
+using Counter = EvSwap.UnitTests.JsonGrainStorageSerializer.Counter;
 using Orleans.Storage;
 
 namespace EvSwap.UnitTests;
@@ -7,18 +7,6 @@ namespace EvSwap.UnitTests;
 /// <summary>The local profile's battery storage: one SQLite file, writes committed in groups, the ETag contract of the other providers.</summary>
 public sealed class SqliteGrainStorageTests : IAsyncLifetime
 {
-    public sealed class Counter
-    {
-        public int N { get; set; }
-    }
-
-    private sealed class JsonSerializerForTests : IGrainStorageSerializer
-    {
-        public BinaryData Serialize<T>(T? input) => new(JsonSerializer.SerializeToUtf8Bytes(input));
-
-        public T Deserialize<T>(BinaryData input) => JsonSerializer.Deserialize<T>(input.ToArray())!;
-    }
-
     private static readonly GrainId Grain = GrainId.Create("battery", "bat-00017");
     private readonly string _root = Path.Combine(Path.GetTempPath(), "evswap-sqlitestore-" + Guid.NewGuid().ToString("N"));
     private readonly List<SqliteGrainStorage> _opened = [];
@@ -27,7 +15,7 @@ public sealed class SqliteGrainStorageTests : IAsyncLifetime
 
     private SqliteGrainStorage Storage()
     {
-        var storage = new SqliteGrainStorage("batteries", DatabasePath, new JsonSerializerForTests());
+        var storage = new SqliteGrainStorage("batteries", DatabasePath, new JsonGrainStorageSerializer());
         _opened.Add(storage);
         return storage;
     }
@@ -147,7 +135,7 @@ public sealed class SqliteGrainStorageTests : IAsyncLifetime
     public async Task Files_of_an_older_data_directory_are_moved_in_with_their_etags()
     {
         var state = new GrainState<Counter> { State = new Counter { N = 42 } };
-        await new FileGrainStorage("batteries", _root, new JsonSerializerForTests()).WriteStateAsync("battery", Grain, state);
+        await new FileGrainStorage("batteries", _root, new JsonGrainStorageSerializer()).WriteStateAsync("battery", Grain, state);
 
         var storage = Storage();
         Assert.Equal(1, storage.ImportFiles(_root));

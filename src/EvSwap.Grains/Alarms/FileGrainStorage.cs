@@ -23,15 +23,11 @@ public sealed class FileGrainStorage(string name, string root, IGrainStorageSeri
         var stored = await ReadAsync(PathOf(stateName, grainId));
         if (stored is { } s)
         {
-            grainState.State = serializer.Deserialize<T>(new BinaryData(s.State));
-            grainState.ETag = s.ETag;
-            grainState.RecordExists = true;
+            GrainStates.Found<T>(grainState, serializer.Deserialize<T>(new BinaryData(s.State)), s.ETag);
         }
         else
         {
-            grainState.State = Activator.CreateInstance<T>();
-            grainState.ETag = null;
-            grainState.RecordExists = false;
+            GrainStates.Absent(grainState);
         }
     }
 
@@ -85,9 +81,7 @@ public sealed class FileGrainStorage(string name, string root, IGrainStorageSeri
             gate.Release();
         }
 
-        grainState.State = Activator.CreateInstance<T>();
-        grainState.ETag = null;
-        grainState.RecordExists = false;
+        GrainStates.Absent(grainState);
     }
 
     private void CheckETag(string path, string? expected, string operation, GrainId grainId)
@@ -131,6 +125,27 @@ public sealed class FileGrainStorage(string name, string root, IGrainStorageSeri
         }
 
         return System.Text.Encoding.ASCII.GetString(head[..newline]);
+    }
+
+    /// <summary>
+    /// Every record kept under <paramref name="root"/>, for moving them to another storage: the key as
+    /// <c>{stateName}/{grainId}</c>, the ETag, the serialized state and the file it came from.
+    /// </summary>
+    internal static IEnumerable<(string Key, string ETag, byte[] State, string File)> ReadAll(string root)
+    {
+        foreach (var file in Directory.GetFiles(root, "*.bin"))
+        {
+            var bytes = File.ReadAllBytes(file);
+            var newline = Array.IndexOf(bytes, (byte)'\n');
+            var name = Uri.UnescapeDataString(System.IO.Path.GetFileNameWithoutExtension(file));
+            var split = name.IndexOf('_', StringComparison.Ordinal);
+            if (newline < 0 || split < 0)
+            {
+                throw new InvalidDataException($"{file} is not a grain state file (an ETag line, then the state).");
+            }
+
+            yield return (name[..split] + "/" + name[(split + 1)..], System.Text.Encoding.ASCII.GetString(bytes, 0, newline), bytes[(newline + 1)..], file);
+        }
     }
 
     private static async Task<(string ETag, byte[] State)?> ReadAsync(string path)

@@ -49,15 +49,11 @@ public sealed class SqliteGrainStorage : IGrainStorage, IAsyncDisposable
         await using var reader = await select.ExecuteReaderAsync();
         if (await reader.ReadAsync())
         {
-            grainState.State = _serializer.Deserialize<T>(new BinaryData((byte[])reader.GetValue(1)));
-            grainState.ETag = reader.GetString(0);
-            grainState.RecordExists = true;
+            GrainStates.Found<T>(grainState, _serializer.Deserialize<T>(new BinaryData((byte[])reader.GetValue(1))), reader.GetString(0));
         }
         else
         {
-            grainState.State = Activator.CreateInstance<T>();
-            grainState.ETag = null;
-            grainState.RecordExists = false;
+            GrainStates.Absent(grainState);
         }
     }
 
@@ -73,9 +69,7 @@ public sealed class SqliteGrainStorage : IGrainStorage, IAsyncDisposable
     public async Task ClearStateAsync<T>(string stateName, GrainId grainId, IGrainState<T> grainState)
     {
         await EnqueueAsync(new PendingWrite(KeyOf(stateName, grainId), grainId, grainState.ETag, newETag: null, state: null));
-        grainState.State = Activator.CreateInstance<T>();
-        grainState.ETag = null;
-        grainState.RecordExists = false;
+        GrainStates.Absent(grainState);
     }
 
     /// <summary>
@@ -91,36 +85,26 @@ public sealed class SqliteGrainStorage : IGrainStorage, IAsyncDisposable
             return 0;
         }
 
-        var files = Directory.GetFiles(directory, "*.bin");
+        var records = FileGrainStorage.ReadAll(directory).ToList();
         using (var connection = Open())
         using (var transaction = connection.BeginTransaction())
         using (var insert = Command(connection, transaction, "INSERT OR IGNORE INTO grains (key, etag, state) VALUES ($key, $etag, $state)", "$key", "$etag", "$state"))
         {
-            foreach (var file in files)
+            foreach (var r in records)
             {
-                var bytes = File.ReadAllBytes(file);
-                var newline = Array.IndexOf(bytes, (byte)'\n');
-                var name = Uri.UnescapeDataString(Path.GetFileNameWithoutExtension(file));
-                var split = name.IndexOf('_', StringComparison.Ordinal);
-                if (newline < 0 || split < 0)
-                {
-                    throw new InvalidDataException($"{file} is not a grain state file (an ETag line, then the state).");
-                }
-
-                (insert.Parameters[0].Value, insert.Parameters[1].Value, insert.Parameters[2].Value) =
-                    (name[..split] + "/" + name[(split + 1)..], System.Text.Encoding.ASCII.GetString(bytes, 0, newline), bytes[(newline + 1)..]);
+                (insert.Parameters[0].Value, insert.Parameters[1].Value, insert.Parameters[2].Value) = (r.Key, r.ETag, r.State);
                 insert.ExecuteNonQuery();
             }
 
             transaction.Commit();
         }
 
-        foreach (var file in files)
+        foreach (var r in records)
         {
-            File.Delete(file);
+            File.Delete(r.File);
         }
 
-        return files.Length;
+        return records.Count;
     }
 
     /// <summary>Takes what is queued to the disk and stops; writes after this fail.</summary>
