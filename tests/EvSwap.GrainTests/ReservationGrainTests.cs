@@ -110,6 +110,24 @@ public class ReservationGrainTests(DownlinkFixture fixture)
     }
 
     [Fact]
+    public async Task A_swap_of_the_held_battery_after_its_expiry_is_a_walk_in_and_the_reservation_expires()
+    {
+        var (id, grain) = await StationAsync(Ready(1, "bat-a"));
+        var reservation = (await grain.Reserve(new ReservationRequest("rider-1", TimeSpan.FromMinutes(5), null))).Reservation!;
+        await AnswerAsync(grain, id, reservation.CommandId, CommandResultStatuses.Succeeded);
+        Clock.Advance(TimeSpan.FromMinutes(5) - TimeSpan.FromMilliseconds(200));
+        // The station's clock runs a little ahead of the silo's: it let the hold go at expiresAt and a walk-in took the
+        // battery, while by the silo's clock the reservation has not expired yet.
+        var walkIn = new StationEvent { Type = EventTypes.Swap, At = reservation.ExpiresAt + TimeSpan.FromMilliseconds(100), SlotIn = 1, BatteryIn = "bat-old", SlotOut = 1, BatteryOut = "bat-a" };
+
+        await fixture.Grains.GetGrain<IStationGrain>(id).Ingest(Envelope(id, 2, [Charging(1, "bat-old", 20)], [walkIn]));
+
+        Assert.Equal(ReservationStatus.Confirmed, (await grain.GetReservation(reservation.ReservationId))!.Status);
+        Clock.Advance(TimeSpan.FromMilliseconds(200));
+        Assert.Equal(ReservationStatus.Expired, (await grain.GetReservation(reservation.ReservationId))!.Status);
+    }
+
+    [Fact]
     public async Task A_swap_of_the_battery_before_the_hold_is_confirmed_fulfils_only_when_the_station_then_confirms()
     {
         var (id, grain) = await StationAsync(Ready(1, "bat-a"), Ready(2, "bat-b", 97));

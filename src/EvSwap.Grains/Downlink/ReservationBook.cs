@@ -144,17 +144,20 @@ public sealed class ReservationBook(List<ReservationRecord> reservations, int ma
                 continue;
             }
 
-            var reservation = reservations.Find(r => r.IsActive && (e.BatteryOut is { } b ? r.BatteryId == b : r.Slot == e.SlotOut));
+            // A station lets its hold go at expiresAt, so a swap from then on is a walk-in's even when the expiry timer
+            // has not ended the reservation yet.
+            var at = e.At == default ? now : e.At;
+            var reservation = reservations.Find(r => r.IsActive && at < r.ExpiresAt && (e.BatteryOut is { } b ? r.BatteryId == b : r.Slot == e.SlotOut));
             if (reservation is { Status: ReservationStatus.Pending })
             {
                 // Not held yet: a walk-in may have taken the battery before the hold arrived (the station then refuses
                 // it), or the station held it and its confirmation is still on the way. Its answer decides.
-                reservation.SwappedBeforeConfirmAt ??= e.At == default ? now : e.At;
+                reservation.SwappedBeforeConfirmAt ??= at;
             }
             else if (reservation is not null)
             {
                 End(reservation, ReservationStatus.Fulfilled, null, now);
-                reservation.EndedAt = e.At == default ? now : e.At;
+                reservation.EndedAt = at;
                 fulfilled.Add(reservation);
             }
         }
