@@ -37,6 +37,42 @@ public class ConsoleLogicTests
     }
 
     [Fact]
+    public void The_overview_keeps_the_first_rows_of_each_list_in_order_and_counts_them_all()
+    {
+        var random = new Random(7);
+        var fleet = Enumerable.Range(0, 500).Select(i => Summary($"st-{i:D3}", available: random.Next(0, 9), secondsAgo: i % 7 == 0 ? 100 : 1,
+            alerts: i % 3 == 0 ? [new Alert(AlertKinds.OverTemperature, 1, null, Now.AddSeconds(-random.Next(0, 50)), "hot")] : [])).ToList();
+        var rows = fleet.Select(s => StationRow.Of(s, Now, OfflineAfter)).ToList();
+
+        var overview = FleetOverview.Compute(fleet, Now, OfflineAfter, lowAvailability: 2);
+
+        var low = rows.Where(r => r.Online && r.AvailableCharged <= 2).OrderBy(r => r.AvailableCharged).ThenBy(r => r.StationId, StringComparer.Ordinal).ToList();
+        Assert.Equal(low.Count, overview.RunningOutCount);
+        Assert.Equal(low.Take(FleetOverview.Shown).Select(r => r.StationId), overview.RunningOut.Select(r => r.StationId));
+        var most = rows.Where(r => r.Online).OrderByDescending(r => r.AvailableCharged).ThenBy(r => r.StationId, StringComparer.Ordinal);
+        Assert.Equal(most.Take(FleetOverview.ShownMostAvailable).Select(r => r.StationId), overview.MostAvailable.Select(r => r.StationId));
+        // Offline stations alert as offline too, beside their over-temperature alert.
+        var alerts = fleet.SelectMany(s => EvSwap.Grains.StationModel.ActiveAlerts(s.Alerts, s.LastSeen, Now, OfflineAfter).Select(a => new FleetAlert(s.StationId, a)))
+            .OrderByDescending(a => a.Alert.Since).ThenBy(a => a.StationId, StringComparer.Ordinal).ToList();
+        Assert.Equal(alerts.Count, overview.AlertCount);
+        Assert.Equal(alerts.Take(FleetOverview.ShownAlerts), overview.Alerts);
+    }
+
+    [Fact]
+    public void Top_k_keeps_the_first_items_whatever_order_they_arrive_in_and_none_when_k_is_zero()
+    {
+        var numbers = Enumerable.Range(0, 1_000).OrderBy(i => (i * 7_919) % 1_009).ToList();
+        var top = new TopK<int>(5, Comparer<int>.Default);
+        var none = new TopK<int>(0, Comparer<int>.Default);
+        numbers.ForEach(top.Add);
+        numbers.ForEach(none.Add);
+
+        Assert.Equal([0, 1, 2, 3, 4], top.ToList());
+        Assert.Equal(1_000, top.Offered);
+        Assert.Empty(none.ToList());
+    }
+
+    [Fact]
     public void The_fleet_table_searches_filters_sorts_and_pages()
     {
         var rows = Enumerable.Range(0, 60).Select(i => StationRow.Of(Summary($"st-{i:D3}", available: i % 4, secondsAgo: i % 10 == 0 ? 100 : 1), Now, OfflineAfter)).ToList();
@@ -49,6 +85,36 @@ public class ConsoleLogicTests
         // available 0 means i % 4 == 0; online excludes i % 10 == 0: 4, 8, 12, 16, 24, 28, 32, 36, 44, 48, 52, 56.
         Assert.Equal(12, total);
         Assert.Equal(["st-032", "st-028", "st-024", "st-016", "st-012"], page.Select(r => r.StationId));
+    }
+
+    [Theory]
+    [InlineData(nameof(StationRow.StationId))]
+    [InlineData(nameof(StationRow.Status))]
+    [InlineData(nameof(StationRow.AvailableCharged))]
+    [InlineData(nameof(StationRow.LastSeen))]
+    [InlineData(nameof(StationRow.ActiveAlerts))]
+    [InlineData(nameof(StationRow.SwapsToday))]
+    public void Every_page_of_the_fleet_table_is_the_same_slice_a_full_sort_gives(string sortBy)
+    {
+        var random = new Random(sortBy.Length);
+        var hot = new Alert(AlertKinds.OverTemperature, 2, null, Now.AddMinutes(-1), "hot");
+        var rows = Enumerable.Range(0, 230).Select(i => StationRow.Of(
+            Summary($"st-{random.Next(100_000):D5}-{i}", available: random.Next(0, 5), secondsAgo: random.Next(0, 30), swapsToday: random.Next(0, 4), alerts: i % 4 == 0 ? [hot] : []),
+            Now, OfflineAfter)).ToList();
+
+        foreach (var descending in new[] { false, true })
+        {
+            Func<StationRow, object> key = r => typeof(StationRow).GetProperty(sortBy)!.GetValue(r)!;
+            var keyOrder = Comparer<object>.Create((a, b) => a is string x ? string.CompareOrdinal(x, (string)b) : ((IComparable)a).CompareTo(b));
+            var expected = (descending ? rows.OrderByDescending(key, keyOrder) : rows.OrderBy(key, keyOrder)).ThenBy(r => r.StationId, StringComparer.Ordinal).ToList();
+            for (var page = 0; page < 10; page++)
+            {
+                var (slice, total) = new FleetTableQuery(SortBy: sortBy, Descending: descending, Page: page, PageSize: 25).Apply(rows, 1);
+
+                Assert.Equal(rows.Count, total);
+                Assert.Equal(expected.Skip(page * 25).Take(25).Select(r => r.StationId), slice.Select(r => r.StationId));
+            }
+        }
     }
 
     [Fact]

@@ -3,17 +3,35 @@ using EvSwap.Contracts;
 namespace EvSwap.Console;
 
 /// <summary>The fleet at a glance: what the overview page shows, computed from the mirror of the fleet index.</summary>
-/// <param name="RunningOut">Online stations with at most the low-availability threshold of charged batteries, fewest first.</param>
+/// <param name="RunningOutCount">Online stations with at most the low-availability threshold of charged batteries.</param>
+/// <param name="RunningOut">The first <see cref="Shown"/> of them, fewest charged batteries first.</param>
+/// <param name="MostAvailable">The online stations with the most charged batteries available, most first.</param>
+/// <param name="Alerts">The newest <see cref="ShownAlerts"/> of the fleet's <paramref name="AlertCount"/> active alerts.</param>
 public sealed record FleetOverview(
     int Stations, int Online, int Offline, int Alerting, int AvailableCharged, long SwapsToday,
-    IReadOnlyList<StationRow> RunningOut, IReadOnlyList<FleetAlert> Alerts)
+    int RunningOutCount, IReadOnlyList<StationRow> RunningOut, IReadOnlyList<StationRow> MostAvailable,
+    int AlertCount, IReadOnlyList<FleetAlert> Alerts)
 {
+    public const int Shown = 20;
+    public const int ShownMostAvailable = 10;
+    public const int ShownAlerts = 50;
+
+    private static readonly IComparer<StationRow> FewestFirst = Comparer<StationRow>.Create((a, b) =>
+        a.AvailableCharged != b.AvailableCharged ? a.AvailableCharged.CompareTo(b.AvailableCharged) : string.CompareOrdinal(a.StationId, b.StationId));
+
+    private static readonly IComparer<StationRow> MostFirst = Comparer<StationRow>.Create((a, b) =>
+        a.AvailableCharged != b.AvailableCharged ? b.AvailableCharged.CompareTo(a.AvailableCharged) : string.CompareOrdinal(a.StationId, b.StationId));
+
+    private static readonly IComparer<FleetAlert> NewestFirst = Comparer<FleetAlert>.Create((a, b) =>
+        a.Alert.Since != b.Alert.Since ? b.Alert.Since.CompareTo(a.Alert.Since) : string.CompareOrdinal(a.StationId, b.StationId));
+
     public static FleetOverview Compute(IEnumerable<StationSummary> summaries, DateTimeOffset now, TimeSpan offlineAfter, int lowAvailability)
     {
         int stations = 0, online = 0, alerting = 0, available = 0;
         long swaps = 0;
-        var runningOut = new List<StationRow>();
-        var alerts = new List<FleetAlert>();
+        var runningOut = new TopK<StationRow>(Shown, FewestFirst);
+        var most = new TopK<StationRow>(ShownMostAvailable, MostFirst);
+        var alerts = new TopK<FleetAlert>(ShownAlerts, NewestFirst);
         foreach (var s in summaries)
         {
             var row = StationRow.Of(s, now, offlineAfter);
@@ -23,6 +41,7 @@ public sealed record FleetOverview(
             {
                 online++;
                 available += row.AvailableCharged;
+                most.Add(row);
                 if (row.AvailableCharged <= lowAvailability)
                 {
                     runningOut.Add(row);
@@ -32,13 +51,15 @@ public sealed record FleetOverview(
             if (row.ActiveAlerts > 0)
             {
                 alerting++;
-                alerts.AddRange(EvSwap.Grains.StationModel.ActiveAlerts(s.Alerts, s.LastSeen, now, offlineAfter).Select(a => new FleetAlert(s.StationId, a)));
+                foreach (var alert in EvSwap.Grains.StationModel.ActiveAlerts(s.Alerts, s.LastSeen, now, offlineAfter))
+                {
+                    alerts.Add(new FleetAlert(s.StationId, alert));
+                }
             }
         }
 
         return new FleetOverview(
             stations, online, stations - online, alerting, available, swaps,
-            [.. runningOut.OrderBy(r => r.AvailableCharged).ThenBy(r => r.StationId, StringComparer.Ordinal)],
-            [.. alerts.OrderByDescending(a => a.Alert.Since).ThenBy(a => a.StationId, StringComparer.Ordinal)]);
+            runningOut.Offered, runningOut.ToList(), most.ToList(), alerts.Offered, alerts.ToList());
     }
 }
