@@ -46,6 +46,31 @@ public sealed class ComponentTests : BunitContext
     }
 
     [Fact]
+    public async Task A_page_does_not_render_again_while_the_fleet_derivation_it_shows_is_still_the_shared_one()
+    {
+        _fleet.Apply([ConsoleLogicTests.Summary("a", 4)]);
+        var page = Render<FleetOverviewPage>();
+        Renderer.SetRendererInfo(new Microsoft.AspNetCore.Components.RendererInfo("Server", isInteractive: true));
+        var indicator = Render<LiveIndicator>();
+        var (pageRenders, indicatorRenders) = (page.RenderCount, indicator.RenderCount);
+
+        // Many index pushes, no time passing: the page's refresh finds the derivation it already shows.
+        for (var i = 0; i < 20; i++)
+        {
+            _fleet.Apply([ConsoleLogicTests.Summary("a", 4 + i % 2)]);
+        }
+
+        await Task.Delay(FleetPageBase.RefreshDelay * 3);
+        Assert.Equal(pageRenders, page.RenderCount);
+        Assert.Equal(indicatorRenders, indicator.RenderCount);
+
+        // Once the shared derivation has aged out, the next push renders the change.
+        _time.Advance(FleetMirror.SharedFor);
+        _fleet.Apply([ConsoleLogicTests.Summary("a", 8)]);
+        page.WaitForAssertion(() => Assert.Equal("8", page.Find("#figure-available").TextContent), TimeSpan.FromSeconds(5));
+    }
+
+    [Fact]
     public void The_fleet_table_filters_by_search_and_sorts_by_a_column_header()
     {
         _fleet.Apply(Enumerable.Range(0, 40).Select(i => ConsoleLogicTests.Summary($"st-{i:D2}", i % 5)));

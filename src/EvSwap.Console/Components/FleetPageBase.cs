@@ -28,13 +28,14 @@ public abstract class FleetPageBase : ComponentBase, IDisposable
 
     protected override void OnInitialized()
     {
-        Recompute();
+        _ = Recompute();
         Fleet.Changed += OnFleetChanged;
         _clock = new Timer(_ => _ = RefreshAsync(), null, ClockInterval, ClockInterval);
     }
 
     /// <summary>Rebuilds what the page shows from the mirror; called on the renderer's context.</summary>
-    protected abstract void Recompute();
+    /// <returns>False when the page would show exactly what it shows now (it then skips the render).</returns>
+    protected abstract bool Recompute();
 
     private void OnFleetChanged()
     {
@@ -50,8 +51,10 @@ public abstract class FleetPageBase : ComponentBase, IDisposable
 
     private Task RefreshAsync() => InvokeAsync(() =>
     {
-        Recompute();
-        StateHasChanged();
+        if (Recompute())
+        {
+            StateHasChanged();
+        }
     });
 
     public virtual void Dispose()

@@ -16,10 +16,11 @@ public sealed record FleetOverview(
     public const int ShownMostAvailable = 10;
     public const int ShownAlerts = 50;
 
-    private static readonly IComparer<StationRow> FewestFirst = Comparer<StationRow>.Create((a, b) =>
+    // On summaries, not rows: only the few stations kept become rows, instead of a row for each of 10,000 per refresh.
+    private static readonly IComparer<StationSummary> FewestFirst = Comparer<StationSummary>.Create((a, b) =>
         a.AvailableCharged != b.AvailableCharged ? a.AvailableCharged.CompareTo(b.AvailableCharged) : string.CompareOrdinal(a.StationId, b.StationId));
 
-    private static readonly IComparer<StationRow> MostFirst = Comparer<StationRow>.Create((a, b) =>
+    private static readonly IComparer<StationSummary> MostFirst = Comparer<StationSummary>.Create((a, b) =>
         a.AvailableCharged != b.AvailableCharged ? b.AvailableCharged.CompareTo(a.AvailableCharged) : string.CompareOrdinal(a.StationId, b.StationId));
 
     private static readonly IComparer<FleetAlert> NewestFirst = Comparer<FleetAlert>.Create((a, b) =>
@@ -29,37 +30,39 @@ public sealed record FleetOverview(
     {
         int stations = 0, online = 0, alerting = 0, available = 0;
         long swaps = 0;
-        var runningOut = new TopK<StationRow>(Shown, FewestFirst);
-        var most = new TopK<StationRow>(ShownMostAvailable, MostFirst);
+        var today = DateOnly.FromDateTime(now.UtcDateTime);
+        var runningOut = new TopK<StationSummary>(Shown, FewestFirst);
+        var most = new TopK<StationSummary>(ShownMostAvailable, MostFirst);
         var alerts = new TopK<FleetAlert>(ShownAlerts, NewestFirst);
         foreach (var s in summaries)
         {
-            var row = StationRow.Of(s, now, offlineAfter);
             stations++;
-            swaps += row.SwapsToday;
-            if (row.Online)
+            swaps += s.SwapsDay == today ? s.SwapsToday : 0;
+            if (EvSwap.Grains.StationModel.IsOnline(s.LastSeen, now, offlineAfter))
             {
                 online++;
-                available += row.AvailableCharged;
-                most.Add(row);
-                if (row.AvailableCharged <= lowAvailability)
+                available += s.AvailableCharged;
+                most.Add(s);
+                if (s.AvailableCharged <= lowAvailability)
                 {
-                    runningOut.Add(row);
+                    runningOut.Add(s);
                 }
             }
 
-            if (row.ActiveAlerts > 0)
+            var active = EvSwap.Grains.StationModel.ActiveAlerts(s.Alerts, s.LastSeen, now, offlineAfter);
+            if (active.Count > 0)
             {
                 alerting++;
-                foreach (var alert in EvSwap.Grains.StationModel.ActiveAlerts(s.Alerts, s.LastSeen, now, offlineAfter))
+                foreach (var alert in active)
                 {
                     alerts.Add(new FleetAlert(s.StationId, alert));
                 }
             }
         }
 
+        List<StationRow> Rows(TopK<StationSummary> kept) => [.. kept.ToList().Select(s => StationRow.Of(s, now, offlineAfter))];
         return new FleetOverview(
             stations, online, stations - online, alerting, available, swaps,
-            runningOut.Offered, runningOut.ToList(), most.ToList(), alerts.Offered, alerts.ToList());
+            runningOut.Offered, Rows(runningOut), Rows(most), alerts.Offered, alerts.ToList());
     }
 }
