@@ -2,6 +2,7 @@ using EvSwap.Hosting;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
+using Orleans.Configuration;
 using Orleans.Runtime.Hosting;
 using Orleans.Storage;
 
@@ -17,6 +18,8 @@ public static class BatteriesSiloBuilderExtensions
         services.TryAddSingleton(TimeProvider.System);
         services.TryAddSingleton<BatteryMetrics>();
         services.TryAddSingleton<BatteryCallBudget>();
+        services.AddOptions<GrainCollectionOptions>().Configure<Microsoft.Extensions.Options.IOptions<BatteryOptions>>((collection, batteries) =>
+            collection.ClassSpecificCollectionAge[typeof(BatteryGrain).FullName!] = batteries.Value.IdleAfter);
         return services;
     }
 

@@ -64,6 +64,13 @@ public sealed class BatteryOptions : IValidatableObject
     /// </summary>
     public int MaxCallsPerSecond { get; set; } = 1000;
 
+    /// <summary>
+    /// How long a battery grain stays in memory after its last call. A battery is called when its custody changes and
+    /// otherwise once per <see cref="HealthInterval"/>, so with Orleans' default (15 minutes) a fleet's batteries, 16 per
+    /// station, all stayed active after their docking and held most of the silo's memory per station.
+    /// </summary>
+    public TimeSpan IdleAfter { get; set; } = TimeSpan.FromMinutes(2);
+
     /// <summary>Local profile (GrainStorage:Provider=Memory): the directory of the battery grains' database (batteries.db).</summary>
     public string Path { get; set; } = "data/batteries";
 
@@ -104,6 +111,11 @@ public sealed class BatteryOptions : IValidatableObject
         if (MaxPendingPerStation < 16)
         {
             yield return new($"Ledger:Batteries:MaxPendingPerStation must be at least 16 (is {MaxPendingPerStation}).");
+        }
+
+        if (IdleAfter <= TimeSpan.FromMinutes(1))
+        {
+            yield return new($"Ledger:Batteries:IdleAfter must be longer than Orleans' collection quantum of 1 minute (is {IdleAfter}); the default is 00:02:00.");
         }
 
         if (string.IsNullOrWhiteSpace(Path))
