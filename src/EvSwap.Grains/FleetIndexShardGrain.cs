@@ -31,7 +31,7 @@ public sealed class FleetIndexShardGrain : Grain, IFleetIndexShardGrain
         Microsoft.Extensions.Logging.ILogger<FleetIndexShardGrain> logger)
     {
         _watchers = new FleetShardWatchers(logger);
-        _state = new WriteBehindState<FleetShardState>(state, PersistInterval);
+        _state = new WriteBehindState<FleetShardState>(state, PersistInterval, time);
         _options = options.Value;
         _time = time;
     }
@@ -53,7 +53,7 @@ public sealed class FleetIndexShardGrain : Grain, IFleetIndexShardGrain
             // API answers 404 for a station that exists.
             _sortedIds.Invalidate();
             stations[summary.StationId] = summary;
-            _state.ChangedSoon();
+            _state.ChangedSoon(stations.Count);
             _watchers.Changed(summary);
         }
         else if (existing.LastSeen <= summary.LastSeen)

@@ -35,6 +35,32 @@ public sealed class WriteBehindStateTests
     }
 
     [Fact]
+    public async Task A_new_key_is_written_a_second_later_in_a_small_state_and_later_in_proportion_to_a_large_one()
+    {
+        var clock = new Microsoft.Extensions.Time.Testing.FakeTimeProvider(Samples.Now);
+        var interval = TimeSpan.FromSeconds(30);
+        var state = new WriteBehindState<List<int>>(new RecordingState(), interval, clock);
+
+        // Never written: as soon as the delay allows, whatever the size.
+        Assert.Equal(TimeSpan.FromSeconds(1), state.ChangedSoon(keys: 10_000));
+        Assert.Null(state.ChangedSoon(keys: 10_001));
+        await state.FlushAsync(CancellationToken.None);
+
+        // Just written: a small state waits the delay, 10,000 keys wait ten, more than the interval's worth the interval.
+        Assert.Equal(TimeSpan.FromSeconds(1), state.ChangedSoon(keys: 500));
+        await state.FlushAsync(CancellationToken.None);
+        Assert.Equal(TimeSpan.FromSeconds(10), state.ChangedSoon(keys: 10_000));
+        await state.FlushAsync(CancellationToken.None);
+        Assert.Equal(interval, state.ChangedSoon(keys: 100_000));
+        await state.FlushAsync(CancellationToken.None);
+
+        // Long enough after the last write, a large state is written as soon as the delay allows again.
+        clock.Advance(TimeSpan.FromSeconds(25));
+        Assert.Equal(TimeSpan.FromSeconds(1), state.ChangedSoon(keys: 10_000));
+        Assert.True(state.IsDirty);
+    }
+
+    [Fact]
     public async Task A_failed_write_keeps_the_change_for_the_next_flush()
     {
         var stored = new RecordingState { FailNext = true };

@@ -29,7 +29,7 @@ public sealed class BatteryIndexShardGrain : Grain, IBatteryIndexShardGrain
         IOptions<BatteryOptions> options,
         TimeProvider time)
     {
-        _state = new WriteBehindState<BatteryIndexShardState>(state, PersistInterval);
+        _state = new WriteBehindState<BatteryIndexShardState>(state, PersistInterval, time);
         _options = options.Value;
         _time = time;
     }
@@ -54,7 +54,7 @@ public sealed class BatteryIndexShardGrain : Grain, IBatteryIndexShardGrain
         {
             // A battery may sit in one slot for weeks and send nothing new: a crash must not forget it.
             batteries[summary.BatteryId] = summary;
-            _state.ChangedSoon();
+            _state.ChangedSoon(batteries.Count);
         }
         else if (existing.Updated <= summary.Updated)
         {

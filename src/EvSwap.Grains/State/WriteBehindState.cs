@@ -4,18 +4,27 @@ namespace EvSwap.Grains;
 /// Grain state written behind its changes: a change only marks it, a timer writes it at most once an interval and
 /// deactivation writes what is left. For indexes and statistics that heal from their sources after a crash, where
 /// a storage write per change would cost more than the few seconds of changes a crash can take. A change that
-/// nothing would heal (a key added that its source may never send again) is written within <see cref="SoonDelay"/>.
+/// nothing would heal (a key added that its source may never send again) is written sooner (<see cref="ChangedSoon"/>).
 /// </summary>
-public sealed class WriteBehindState<T>(IPersistentState<T> stored, TimeSpan interval)
+public sealed class WriteBehindState<T>(IPersistentState<T> stored, TimeSpan interval, TimeProvider? time = null)
 {
     /// <summary>
-    /// How long an added key may wait for its write: long enough that a burst of new keys (a fleet coming online) costs
-    /// one write, not one each.
+    /// How long an added key may wait for its write when the state is small: long enough that a burst of new keys (a
+    /// fleet coming online) costs one write, not one each.
     /// </summary>
     public static readonly TimeSpan SoonDelay = TimeSpan.FromSeconds(1);
 
+    /// <summary>
+    /// Keys per <see cref="SoonDelay"/> between two early writes. Each write is the whole state, so while a fleet came
+    /// online a shard of 10,000 keys was rewritten every second and the serializing cost grew with the square of the
+    /// fleet; spaced by size, a burst costs in proportion to the keys it adds.
+    /// </summary>
+    public const int KeysPerSoonDelay = 1_000;
+
+    private readonly TimeProvider _time = time ?? TimeProvider.System;
     private bool _dirty;
     private bool _soon;
+    private DateTimeOffset _written = DateTimeOffset.MinValue;
     private IGrainTimer? _timer;
 
     public T State => stored.State;
@@ -25,15 +34,27 @@ public sealed class WriteBehindState<T>(IPersistentState<T> stored, TimeSpan int
     /// <summary>Marks the state as changed since its last write.</summary>
     public void Changed() => _dirty = true;
 
-    /// <summary>Marks a change that must not wait for the interval: it is written within <see cref="SoonDelay"/>.</summary>
-    public void ChangedSoon()
+    /// <summary>
+    /// Marks a change that must not wait for the interval: it is written <see cref="SoonDelay"/> from now, and no sooner
+    /// than one <see cref="SoonDelay"/> per <see cref="KeysPerSoonDelay"/> keys after the last write, within the interval.
+    /// </summary>
+    /// <param name="keys">How many keys the state holds, which is what a write costs.</param>
+    /// <returns>When the write is due from now; null when one is already brought forward.</returns>
+    public TimeSpan? ChangedSoon(int keys)
     {
         _dirty = true;
-        if (!_soon && _timer is not null)
+        if (_soon)
         {
-            _soon = true;
-            _timer.Change(SoonDelay, interval);
+            return null;
         }
+
+        var gap = SoonDelay * Math.Max(1, keys / KeysPerSoonDelay);
+        var sinceWrite = _time.GetUtcNow() - _written;
+        var due = gap > interval ? interval - sinceWrite : gap - sinceWrite;
+        due = due < SoonDelay ? SoonDelay : due;
+        _soon = true;
+        _timer?.Change(due, interval);
+        return due;
     }
 
     /// <summary>Starts the periodic write; call from the grain's activation.</summary>
@@ -53,6 +74,7 @@ public sealed class WriteBehindState<T>(IPersistentState<T> stored, TimeSpan int
         try
         {
             await stored.WriteStateAsync(cancellationToken);
+            _written = _time.GetUtcNow();
         }
         catch
         {
