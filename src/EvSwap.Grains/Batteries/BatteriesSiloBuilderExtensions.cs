@@ -2,6 +2,7 @@ using EvSwap.Hosting;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Options;
 using Orleans.Configuration;
 using Orleans.Runtime.Hosting;
 using Orleans.Storage;
@@ -18,7 +19,7 @@ public static class BatteriesSiloBuilderExtensions
         services.TryAddSingleton(TimeProvider.System);
         services.TryAddSingleton<BatteryMetrics>();
         services.TryAddSingleton<BatteryCallBudget>();
-        services.AddOptions<GrainCollectionOptions>().Configure<Microsoft.Extensions.Options.IOptions<BatteryOptions>>((collection, batteries) =>
+        services.AddOptions<GrainCollectionOptions>().Configure<IOptions<BatteryOptions>>((collection, batteries) =>
             collection.ClassSpecificCollectionAge[typeof(BatteryGrain).FullName!] = batteries.Value.IdleAfter);
         return services;
     }
@@ -31,7 +32,7 @@ public static class BatteriesSiloBuilderExtensions
     {
         silo.Services.AddGrainStorage(BatteryGrain.StorageName, (sp, name) =>
         {
-            var directory = Path.GetFullPath(sp.GetRequiredService<Microsoft.Extensions.Options.IOptions<BatteryOptions>>().Value.Path);
+            var directory = Path.GetFullPath(sp.GetRequiredService<IOptions<BatteryOptions>>().Value.Path);
             var storage = new SqliteGrainStorage(name, Path.Combine(directory, "batteries.db"), ActivatorUtilities.CreateInstance<OrleansGrainStorageSerializer>(sp));
             storage.ImportFiles(directory);
             return storage;

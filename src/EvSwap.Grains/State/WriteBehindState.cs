@@ -49,9 +49,8 @@ public sealed class WriteBehindState<T>(IPersistentState<T> stored, TimeSpan int
         }
 
         var gap = SoonDelay * Math.Max(1, keys / KeysPerSoonDelay);
-        var sinceWrite = _time.GetUtcNow() - _written;
-        var due = gap > interval ? interval - sinceWrite : gap - sinceWrite;
-        due = due < SoonDelay ? SoonDelay : due;
+        var due = (gap < interval ? gap : interval) - (_time.GetUtcNow() - _written);
+        due = due > SoonDelay ? due : SoonDelay;
         _soon = true;
         _timer?.Change(due, interval);
         return due;
