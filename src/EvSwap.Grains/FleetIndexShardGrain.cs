@@ -1,23 +1,26 @@
 using EvSwap.Contracts;
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
+using Orleans.Storage;
 
 namespace EvSwap.Grains;
 
-[GenerateSerializer]
-public sealed class FleetShardState
-{
-    [Id(0)] public Dictionary<string, StationSummary> Stations { get; set; } = new(StringComparer.Ordinal);
-}
-
 /// <summary>
 /// One shard of the fleet index: the summaries of the stations whose id hashes here. Listing reads shards, never
-/// stations, so a fleet-wide query costs a few grain calls however many stations exist.
+/// stations, so a fleet-wide query costs a few grain calls however many stations exist. The summaries are stored in
+/// chunks of bounded size (<see cref="ChunkedState{T}"/>), so no stored item grows with the fleet.
 /// </summary>
 public sealed class FleetIndexShardGrain : Grain, IFleetIndexShardGrain
 {
     private static readonly TimeSpan PersistInterval = TimeSpan.FromSeconds(30);
 
-    private readonly WriteBehindState<FleetShardState> _state;
+    /// <summary>The single item that held a shard before it was chunked, read once to take its stations over.</summary>
+    private const string StateName = "fleet-shard";
+
+    private readonly IPersistentState<FleetShardState> _legacy;
+    private readonly IGrainStorage _storage;
+    private readonly WriteBehind _writes;
+    private ChunkedState<StationSummary> _stations = null!;
     private readonly StationOptions _options;
     private readonly TimeProvider _time;
     private readonly FleetShardWatchers _watchers;
@@ -25,42 +28,45 @@ public sealed class FleetIndexShardGrain : Grain, IFleetIndexShardGrain
     private readonly SortedKeys _sortedIds = new();
 
     public FleetIndexShardGrain(
-        [PersistentState("fleet-shard", StationGrain.StorageName)] IPersistentState<FleetShardState> state,
+        [PersistentState(StateName, StationGrain.StorageName)] IPersistentState<FleetShardState> legacy,
+        IServiceProvider services,
         IOptions<StationOptions> options,
         TimeProvider time,
         Microsoft.Extensions.Logging.ILogger<FleetIndexShardGrain> logger)
     {
         _watchers = new FleetShardWatchers(logger);
-        _state = new WriteBehindState<FleetShardState>(state, PersistInterval, time);
+        _legacy = legacy;
+        _storage = services.GetRequiredKeyedService<IGrainStorage>(StationGrain.StorageName);
+        _writes = new WriteBehind(ct => _stations.WriteAsync(ct), PersistInterval, time);
         _options = options.Value;
         _time = time;
     }
 
-    public override Task OnActivateAsync(CancellationToken cancellationToken)
+    public override async Task OnActivateAsync(CancellationToken cancellationToken)
     {
-        _state.Start(this);
-        return Task.CompletedTask;
+        _stations = new ChunkedState<StationSummary>(_storage, StateName, this.GetGrainId());
+        await _stations.LoadAsync(_legacy, legacy => legacy.Stations);
+        _writes.Start(this);
     }
 
-    public override async Task OnDeactivateAsync(DeactivationReason reason, CancellationToken cancellationToken) => await _state.FlushAsync(cancellationToken);
+    public override async Task OnDeactivateAsync(DeactivationReason reason, CancellationToken cancellationToken) => await _writes.FlushAsync(cancellationToken);
 
     public Task Upsert(StationSummary summary)
     {
-        var stations = _state.State.Stations;
-        if (!stations.TryGetValue(summary.StationId, out var existing))
+        if (!_stations.Items.TryGetValue(summary.StationId, out var existing))
         {
             // A station only registers once, and an idle one sends nothing more: a crash must not forget it, or the
             // API answers 404 for a station that exists.
             _sortedIds.Invalidate();
-            stations[summary.StationId] = summary;
-            _state.ChangedSoon(stations.Count);
+            _stations.Set(summary.StationId, summary);
+            _writes.ChangedSoon(_stations.DirtyItems);
             _watchers.Changed(summary);
         }
         else if (existing.LastSeen <= summary.LastSeen)
         {
             // Summaries may arrive out of order (one-way calls, a station moving between silos): keep the newest.
-            stations[summary.StationId] = summary;
-            _state.Changed();
+            _stations.Set(summary.StationId, summary);
+            _writes.Changed();
             _watchers.Changed(summary);
         }
 
@@ -69,7 +75,7 @@ public sealed class FleetIndexShardGrain : Grain, IFleetIndexShardGrain
 
     public Task Register(StationSummary summary) => Upsert(summary);
 
-    public Task<bool> Contains(string stationId) => Task.FromResult(_state.State.Stations.ContainsKey(stationId));
+    public Task<bool> Contains(string stationId) => Task.FromResult(_stations.Items.ContainsKey(stationId));
 
     public Task<FleetPage> List(FleetQuery query)
     {
@@ -79,13 +85,13 @@ public sealed class FleetIndexShardGrain : Grain, IFleetIndexShardGrain
             return Task.FromResult(ListByAvailable(query, now));
         }
 
-        var ids = _sortedIds.Of(_state.State.Stations);
+        var ids = _sortedIds.Of(_stations.Items);
         var start = SortedKeys.Start(ids, query.After);
         var items = new List<StationListItem>(Math.Min(query.Limit, ids.Length));
         var hasMore = false;
         for (var i = start; i < ids.Length; i++)
         {
-            if (Item(_state.State.Stations[ids[i]], query, now) is not { } item)
+            if (Item(_stations.Items[ids[i]], query, now) is not { } item)
             {
                 continue;
             }
@@ -109,7 +115,7 @@ public sealed class FleetIndexShardGrain : Grain, IFleetIndexShardGrain
     private FleetPage ListByAvailable(FleetQuery query, DateTimeOffset now)
     {
         var matches = new List<StationListItem>();
-        foreach (var s in _state.State.Stations.Values)
+        foreach (var s in _stations.Items.Values)
         {
             if (Item(s, query, now) is { } item)
             {
@@ -140,9 +146,9 @@ public sealed class FleetIndexShardGrain : Grain, IFleetIndexShardGrain
     {
         var now = _time.GetUtcNow();
         var result = new List<FleetAlert>();
-        foreach (var id in _sortedIds.Of(_state.State.Stations))
+        foreach (var id in _sortedIds.Of(_stations.Items))
         {
-            var s = _state.State.Stations[id];
+            var s = _stations.Items[id];
             result.AddRange(StationModel.ActiveAlerts(s.Alerts, s.LastSeen, now, _options.OfflineAfter).Select(a => new FleetAlert(id, a)));
         }
 
@@ -151,7 +157,7 @@ public sealed class FleetIndexShardGrain : Grain, IFleetIndexShardGrain
 
     public Task<FleetAlertPage> ListAlerts(FleetAlertQuery query)
     {
-        var ids = _sortedIds.Of(_state.State.Stations);
+        var ids = _sortedIds.Of(_stations.Items);
         // The cursor's own station may still have alerts after it; stations before it have none to give.
         var start = SortedKeys.Start(ids, query.After?.StationId, inclusive: true);
 
@@ -159,7 +165,7 @@ public sealed class FleetIndexShardGrain : Grain, IFleetIndexShardGrain
         var items = new List<FleetAlert>(Math.Min(query.Limit, 64));
         for (var i = start; i < ids.Length; i++)
         {
-            var s = _state.State.Stations[ids[i]];
+            var s = _stations.Items[ids[i]];
             var alerts = StationModel.ActiveAlerts(s.Alerts, s.LastSeen, now, _options.OfflineAfter)
                 .Select(a => new FleetAlert(s.StationId, a))
                 .Where(a => query.After is null || AlertCursor.Of(a).CompareTo(query.After) > 0)
@@ -186,7 +192,7 @@ public sealed class FleetIndexShardGrain : Grain, IFleetIndexShardGrain
             _watchers.Flush((int)this.GetPrimaryKeyLong());
             return Task.CompletedTask;
         }, new GrainTimerCreationOptions(FleetShardWatchers.FlushInterval, FleetShardWatchers.FlushInterval) { KeepAlive = false });
-        return Task.FromResult<IReadOnlyList<StationSummary>>([.. _state.State.Stations.Values]);
+        return Task.FromResult<IReadOnlyList<StationSummary>>([.. _stations.Items.Values]);
     }
 
     public Task Unwatch(IFleetWatcher watcher)

@@ -145,7 +145,7 @@ public class CrashBetweenApplyAndArchiveTests(ArchiveOutageFixture fixture)
             {
                 await management.ForceActivationCollection(TimeSpan.Zero);
                 await Task.Delay(100);
-                foreach (var key in fixture.GrainState.Items.Keys.Where(k => k.Contains("/fleet-shard/", StringComparison.Ordinal)))
+                foreach (var key in fixture.GrainState.Items.Keys.Where(k => k.Contains("/fleet-shard", StringComparison.Ordinal)))
                 {
                     fixture.GrainState.Items.TryRemove(key, out _);
                 }

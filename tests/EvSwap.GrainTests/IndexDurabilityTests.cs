@@ -23,7 +23,7 @@ public class IndexDurabilityTests(ClusterFixture fixture)
         Assert.Equal(IngestOutcome.Accepted, await fixture.Grains.GetGrain<IStationGrain>(id).Ingest(ClusterFixture.Envelope(id, seq: 1)));
 
         var stored = await Eventually.GetAsync(
-            () => Task.FromResult(Stored<FleetShardState>("fleet-shard").Any(s => s.Stations.ContainsKey(id))), found => found, WellBeforeThePeriodicWrite);
+            () => Task.FromResult(Stored<StateChunk<StationSummary>>("fleet-shard").Any(s => s.Items.ContainsKey(id))), found => found, WellBeforeThePeriodicWrite);
         Assert.True(stored, $"{id} is not in any stored fleet index shard");
     }
 
@@ -36,16 +36,17 @@ public class IndexDurabilityTests(ClusterFixture fixture)
         Assert.Equal(IngestOutcome.Accepted, await fixture.Grains.GetGrain<IStationGrain>(id).Ingest(ClusterFixture.Envelope(id, seq: 1, slots: [slot])));
 
         var stored = await Eventually.GetAsync(
-            () => Task.FromResult(Stored<BatteryIndexShardState>("battery-index").Any(s => s.Batteries.ContainsKey(battery))), found => found, WellBeforeThePeriodicWrite);
+            () => Task.FromResult(Stored<StateChunk<BatterySummary>>("battery-index").Any(s => s.Items.ContainsKey(battery))), found => found, WellBeforeThePeriodicWrite);
         Assert.True(stored, $"{battery} is not in any stored battery index shard");
     }
 
+    /// <summary>The stored chunks of an index (<see cref="ChunkedState{T}"/>): items named "{stateName}.g{generation}.c{chunk}".</summary>
     private IEnumerable<T> Stored<T>(string stateName)
     {
         var services = fixture.Cluster.Primary is InProcessSiloHandle silo ? silo.SiloHost.Services : throw new InvalidOperationException("in-process silos only");
         var serializer = ActivatorUtilities.CreateInstance<OrleansGrainStorageSerializer>(services);
         return ClusterFixture.State.Items
-            .Where(item => item.Key.Contains($"/{stateName}/", StringComparison.Ordinal))
+            .Where(item => item.Key.Contains($"/{stateName}.g", StringComparison.Ordinal))
             .Select(item => serializer.Deserialize<T>(item.Value.State)!)
             .ToList();
     }

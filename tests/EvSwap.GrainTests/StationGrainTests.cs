@@ -169,6 +169,34 @@ public class StationGrainTests(ClusterFixture fixture)
         Assert.Equal((AlertKinds.OverTemperature, (int?)4), (alert.Alert.Kind, alert.Alert.Slot));
     }
 
+    [Fact]
+    public async Task A_shard_holding_more_stations_than_one_stored_chunk_keeps_every_one_across_a_deactivation()
+    {
+        // A shard number the cluster's stations never use, so no other test lists these.
+        var shard = fixture.Grains.GetGrain<IFleetIndexShardGrain>(900 + Random.Shared.Next(100));
+        var prefix = "chunk-" + Guid.NewGuid().ToString("N")[..6] + "-";
+        var ids = Enumerable.Range(0, 3 * EvSwap.Grains.ChunkedState<StationSummary>.DefaultMaxPerChunk).Select(i => $"{prefix}{i:D5}").ToList();
+        foreach (var id in ids)
+        {
+            await shard.Register(new StationSummary(id, DateTimeOffset.UtcNow, new Dictionary<string, int> { [SlotStates.Ready] = 3 }, 3, [], 1, 1));
+        }
+
+        await DeactivateAllAsync();
+
+        var listed = new List<string>();
+        string? after = null;
+        FleetPage page;
+        do
+        {
+            page = await shard.List(new FleetQuery(null, after, 1000));
+            listed.AddRange(page.Items.Select(i => i.StationId));
+            after = page.Items.LastOrDefault()?.StationId;
+        }
+        while (page.HasMore);
+
+        Assert.Equal(ids, listed);
+    }
+
     private async Task<List<StationListItem>> ListAllShards()
     {
         var listed = new List<StationListItem>();

@@ -1,82 +1,82 @@
 using EvSwap.Contracts;
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
+using Orleans.Storage;
 
 namespace EvSwap.Grains;
 
-[GenerateSerializer]
-public sealed class BatteryIndexShardState
-{
-    [Id(0)] public Dictionary<string, BatterySummary> Batteries { get; set; } = new(StringComparer.Ordinal);
-}
-
 /// <summary>
 /// One shard of the battery index: the summaries of the batteries whose id hashes here. A fleet-wide battery query reads
-/// <see cref="BatteryOptions.IndexShards"/> shards and never activates a battery grain. A shard is one stored item:
-/// about 150 bytes per battery, so a 400 KB DynamoDB item holds about 2,000 batteries and the shard count is sized to
-/// the fleet (docs/batteries.md).
+/// <see cref="BatteryOptions.IndexShards"/> shards and never activates a battery grain. The summaries are stored in
+/// chunks of bounded size (<see cref="ChunkedState{T}"/>), so no stored item grows with the fleet.
 /// </summary>
 public sealed class BatteryIndexShardGrain : Grain, IBatteryIndexShardGrain
 {
     private static readonly TimeSpan PersistInterval = TimeSpan.FromSeconds(30);
 
-    private readonly WriteBehindState<BatteryIndexShardState> _state;
+    /// <summary>The single item that held a shard before it was chunked, read once to take its batteries over.</summary>
+    private const string StateName = "battery-index";
+
+    private readonly IPersistentState<BatteryIndexShardState> _legacy;
+    private readonly IGrainStorage _storage;
+    private readonly WriteBehind _writes;
+    private ChunkedState<BatterySummary> _batteries = null!;
     private readonly BatteryOptions _options;
     private readonly TimeProvider _time;
     private readonly SortedKeys _sortedIds = new();
 
     public BatteryIndexShardGrain(
-        [PersistentState("battery-index", BatteryGrain.StorageName)] IPersistentState<BatteryIndexShardState> state,
+        [PersistentState(StateName, BatteryGrain.StorageName)] IPersistentState<BatteryIndexShardState> legacy,
+        IServiceProvider services,
         IOptions<BatteryOptions> options,
         TimeProvider time)
     {
-        _state = new WriteBehindState<BatteryIndexShardState>(state, PersistInterval, time);
+        _legacy = legacy;
+        _storage = services.GetRequiredKeyedService<IGrainStorage>(BatteryGrain.StorageName);
+        _writes = new WriteBehind(ct => _batteries.WriteAsync(ct), PersistInterval, time);
         _options = options.Value;
         _time = time;
     }
 
-    public override Task OnActivateAsync(CancellationToken cancellationToken)
+    public override async Task OnActivateAsync(CancellationToken cancellationToken)
     {
-        _state.Start(this);
-        return Task.CompletedTask;
+        _batteries = new ChunkedState<BatterySummary>(_storage, StateName, this.GetGrainId());
+        await _batteries.LoadAsync(_legacy, legacy => legacy.Batteries);
+        _writes.Start(this);
     }
 
-    public override Task OnDeactivateAsync(DeactivationReason reason, CancellationToken cancellationToken) => _state.FlushAsync(cancellationToken);
+    public override Task OnDeactivateAsync(DeactivationReason reason, CancellationToken cancellationToken) => _writes.FlushAsync(cancellationToken);
 
     public Task Upsert(BatterySummary summary)
     {
-        var batteries = _state.State.Batteries;
-        if (!batteries.TryGetValue(summary.BatteryId, out var existing))
-        {
-            _sortedIds.Invalidate();
-        }
-
-        if (existing is null)
+        if (!_batteries.Items.TryGetValue(summary.BatteryId, out var existing))
         {
             // A battery may sit in one slot for weeks and send nothing new: a crash must not forget it.
-            batteries[summary.BatteryId] = summary;
-            _state.ChangedSoon(batteries.Count);
+            _sortedIds.Invalidate();
+            _batteries.Set(summary.BatteryId, summary);
+            _writes.ChangedSoon(_batteries.DirtyItems);
         }
         else if (existing.Updated <= summary.Updated)
         {
-            batteries[summary.BatteryId] = summary;
-            _state.Changed();
+            _batteries.Set(summary.BatteryId, summary);
+            _writes.Changed();
         }
 
         return Task.CompletedTask;
     }
 
-    public Task<bool> Contains(string batteryId) => Task.FromResult(_state.State.Batteries.ContainsKey(batteryId));
+    public Task<bool> Contains(string batteryId) => Task.FromResult(_batteries.Items.ContainsKey(batteryId));
 
     public Task<BatteryPage> List(BatteryQuery query)
     {
-        var ids = _sortedIds.Of(_state.State.Batteries);
+        var ids = _sortedIds.Of(_batteries.Items);
         var start = SortedKeys.Start(ids, query.After);
 
         var now = _time.GetUtcNow();
         var items = new List<BatterySummary>(Math.Min(query.Limit, ids.Length));
         for (var i = start; i < ids.Length; i++)
         {
-            var b = WithDerived(_state.State.Batteries[ids[i]], now);
+            var b = WithDerived(_batteries.Items[ids[i]], now);
             if (!Matches(query, b))
             {
                 continue;

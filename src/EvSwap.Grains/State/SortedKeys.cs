@@ -11,7 +11,7 @@ public sealed class SortedKeys
     /// <summary>Forgets the order; call when a key was added or removed.</summary>
     public void Invalidate() => _keys = null;
 
-    public string[] Of<TValue>(Dictionary<string, TValue> source)
+    public string[] Of<TValue>(IReadOnlyDictionary<string, TValue> source)
     {
         if (_keys is null)
         {

@@ -1,84 +1,23 @@
 namespace EvSwap.Grains;
 
-/// <summary>
-/// Grain state written behind its changes: a change only marks it, a timer writes it at most once an interval and
-/// deactivation writes what is left. For indexes and statistics that heal from their sources after a crash, where
-/// a storage write per change would cost more than the few seconds of changes a crash can take. A change that
-/// nothing would heal (a key added that its source may never send again) is written sooner (<see cref="ChangedSoon"/>).
-/// </summary>
+/// <summary>One grain-storage item written behind its changes (<see cref="WriteBehind"/>): for state whose size does not grow with the fleet.</summary>
 public sealed class WriteBehindState<T>(IPersistentState<T> stored, TimeSpan interval, TimeProvider? time = null)
 {
-    /// <summary>
-    /// How long an added key may wait for its write when the state is small: long enough that a burst of new keys (a
-    /// fleet coming online) costs one write, not one each.
-    /// </summary>
-    public static readonly TimeSpan SoonDelay = TimeSpan.FromSeconds(1);
-
-    /// <summary>
-    /// Keys per <see cref="SoonDelay"/> between two early writes. Each write is the whole state, so while a fleet came
-    /// online a shard of 10,000 keys was rewritten every second and the serializing cost grew with the square of the
-    /// fleet; spaced by size, a burst costs in proportion to the keys it adds.
-    /// </summary>
-    public const int KeysPerSoonDelay = 1_000;
-
-    private readonly TimeProvider _time = time ?? TimeProvider.System;
-    private bool _dirty;
-    private bool _soon;
-    private DateTimeOffset _written = DateTimeOffset.MinValue;
-    private IGrainTimer? _timer;
+    private readonly WriteBehind _writes = new(stored.WriteStateAsync, interval, time);
 
     public T State => stored.State;
 
-    public bool IsDirty => _dirty;
+    public bool IsDirty => _writes.IsDirty;
 
-    /// <summary>Marks the state as changed since its last write.</summary>
-    public void Changed() => _dirty = true;
+    /// <inheritdoc cref="WriteBehind.Changed"/>
+    public void Changed() => _writes.Changed();
 
-    /// <summary>
-    /// Marks a change that must not wait for the interval: it is written <see cref="SoonDelay"/> from now, and no sooner
-    /// than one <see cref="SoonDelay"/> per <see cref="KeysPerSoonDelay"/> keys after the last write, within the interval.
-    /// </summary>
-    /// <param name="keys">How many keys the state holds, which is what a write costs.</param>
-    /// <returns>When the write is due from now; null when one is already brought forward.</returns>
-    public TimeSpan? ChangedSoon(int keys)
-    {
-        _dirty = true;
-        if (_soon)
-        {
-            return null;
-        }
+    /// <inheritdoc cref="WriteBehind.ChangedSoon"/>
+    public TimeSpan? ChangedSoon(int keys) => _writes.ChangedSoon(keys);
 
-        var gap = SoonDelay * Math.Max(1, keys / KeysPerSoonDelay);
-        var due = (gap < interval ? gap : interval) - (_time.GetUtcNow() - _written);
-        due = due > SoonDelay ? due : SoonDelay;
-        _soon = true;
-        _timer?.Change(due, interval);
-        return due;
-    }
+    /// <inheritdoc cref="WriteBehind.Start"/>
+    public void Start(IGrainBase grain) => _writes.Start(grain);
 
-    /// <summary>Starts the periodic write; call from the grain's activation.</summary>
-    public void Start(IGrainBase grain) =>
-        _timer = grain.RegisterGrainTimer(FlushAsync, new GrainTimerCreationOptions(interval, interval) { KeepAlive = false });
-
-    /// <summary>Writes the state if it changed. A failed write keeps it marked, so the next tick or the deactivation tries again.</summary>
-    public async Task FlushAsync(CancellationToken cancellationToken)
-    {
-        if (!_dirty)
-        {
-            return;
-        }
-
-        _dirty = false;
-        _soon = false;
-        try
-        {
-            await stored.WriteStateAsync(cancellationToken);
-            _written = _time.GetUtcNow();
-        }
-        catch
-        {
-            _dirty = true;
-            throw;
-        }
-    }
+    /// <inheritdoc cref="WriteBehind.FlushAsync"/>
+    public Task FlushAsync(CancellationToken cancellationToken) => _writes.FlushAsync(cancellationToken);
 }
