@@ -59,7 +59,7 @@ public sealed class FleetIndexShardGrain : Grain, IFleetIndexShardGrain
             // API answers 404 for a station that exists.
             _sortedIds.Invalidate();
             _stations.Set(summary.StationId, summary);
-            _writes.ChangedSoon(_stations.DirtyItems);
+            _writes.ChangedSoon(_stations.Count);
             _watchers.Changed(summary);
         }
         else if (existing.LastSeen <= summary.LastSeen)

@@ -54,7 +54,7 @@ public sealed class BatteryIndexShardGrain : Grain, IBatteryIndexShardGrain
             // A battery may sit in one slot for weeks and send nothing new: a crash must not forget it.
             _sortedIds.Invalidate();
             _batteries.Set(summary.BatteryId, summary);
-            _writes.ChangedSoon(_batteries.DirtyItems);
+            _writes.ChangedSoon(_batteries.Count);
         }
         else if (existing.Updated <= summary.Updated)
         {

@@ -35,9 +35,6 @@ public sealed class ChunkedState<T>(IGrainStorage storage, string name, GrainId 
     /// <summary>How many chunks the items are stored in now.</summary>
     public int Chunks => _chunks.Length;
 
-    /// <summary>How many items the next write carries: those of the chunks with a change.</summary>
-    public int DirtyItems => _dirty.Sum(c => _counts[c]);
-
     /// <summary>Adds or replaces an item; its chunk is written with the next <see cref="WriteAsync"/>.</summary>
     /// <returns>True when the key is new.</returns>
     public bool Set(string key, T value)

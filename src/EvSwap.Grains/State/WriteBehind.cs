@@ -37,7 +37,10 @@ public sealed class WriteBehind(Func<CancellationToken, Task> write, TimeSpan in
     /// Marks a change that must not wait for the interval: it is written <see cref="SoonDelay"/> from now, and no sooner
     /// than one <see cref="SoonDelay"/> per <see cref="KeysPerSoonDelay"/> keys after the last write, within the interval.
     /// </summary>
-    /// <param name="keys">How many keys the next write carries, which is what it costs.</param>
+    /// <param name="keys">
+    /// How many keys the state holds. A chunked state writes only its changed chunks, but in a burst of new keys every
+    /// chunk changes within the delay, so the whole state is what a write then costs.
+    /// </param>
     /// <returns>When the write is due from now; null when one is already brought forward.</returns>
     public TimeSpan? ChangedSoon(int keys)
     {
