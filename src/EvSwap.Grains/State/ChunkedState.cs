@@ -19,6 +19,9 @@ public sealed class ChunkedState<T>(IGrainStorage storage, string name, GrainId 
     /// <summary>About 100-200 KB of index summaries before compression: well inside DynamoDB's 400 KB per item.</summary>
     public const int DefaultMaxPerChunk = 512;
 
+    /// <summary>65,536 chunks: far past any fleet, and a bound on the growth loop should keys ever share one hash.</summary>
+    private const int MaxBits = 16;
+
     private readonly Dictionary<string, T> _items = new(StringComparer.Ordinal);
     private readonly HashSet<int> _dirty = [];
     private GrainState<ChunkLayout> _layout = new(new ChunkLayout());
@@ -95,7 +98,7 @@ public sealed class ChunkedState<T>(IGrainStorage storage, string name, GrainId 
     /// <summary>Writes the chunks with a change (all of them, in a new generation, when a chunk outgrew the bound).</summary>
     public async Task WriteAsync(CancellationToken cancellationToken)
     {
-        if (_counts.Any(c => c > maxPerChunk))
+        if (_bits < MaxBits && _counts.Any(c => c > maxPerChunk))
         {
             await GrowAsync();
         }
@@ -127,7 +130,7 @@ public sealed class ChunkedState<T>(IGrainStorage storage, string name, GrainId 
         {
             bits++;
         }
-        while (Split(bits, null).Any(c => c.Items.Count > maxPerChunk));
+        while (bits < MaxBits && Split(bits, null).Any(c => c.Items.Count > maxPerChunk));
 
         // A generation never used before: a growth that failed half-way leaves items nobody reads instead of ETags
         // that a retry would trip over.
