@@ -37,7 +37,7 @@ public sealed class FleetIndexShardGrain : Grain, IFleetIndexShardGrain
         _watchers = new FleetShardWatchers(logger);
         _legacy = legacy;
         _storage = services.GetRequiredKeyedService<IGrainStorage>(StationGrain.StorageName);
-        _writes = new WriteBehind(ct => _stations.WriteAsync(ct), PersistInterval, time);
+        _writes = new WriteBehind(ct => _stations.WriteAsync(ct), PersistInterval, time, _ => _stations.WriteNewKeysAsync());
         _options = options.Value;
         _time = time;
     }
@@ -46,6 +46,11 @@ public sealed class FleetIndexShardGrain : Grain, IFleetIndexShardGrain
     {
         _stations = new ChunkedState<StationSummary>(_storage, StateName, this.GetGrainId());
         await _stations.LoadAsync(_legacy, legacy => legacy.Stations);
+        if (_stations.HasChanges)
+        {
+            _writes.Changed();
+        }
+
         _writes.Start(this);
     }
 
@@ -59,7 +64,7 @@ public sealed class FleetIndexShardGrain : Grain, IFleetIndexShardGrain
             // API answers 404 for a station that exists.
             _sortedIds.Invalidate();
             _stations.Set(summary.StationId, summary);
-            _writes.ChangedSoon(_stations.Count);
+            _writes.ChangedSoon(_stations.NewKeys);
             _watchers.Changed(summary);
         }
         else if (existing.LastSeen <= summary.LastSeen)

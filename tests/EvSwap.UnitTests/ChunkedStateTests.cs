@@ -120,6 +120,54 @@ public sealed class ChunkedStateTests
     }
 
     [Fact]
+    public async Task A_new_key_is_stored_in_the_journal_alone_and_a_reload_finds_it_there()
+    {
+        var state = await LoadAsync(maxPerChunk: 100);
+        for (var i = 0; i < 1_000; i++)
+        {
+            state.Set($"st-{i:D5}", "v");
+        }
+
+        await state.WriteAsync(CancellationToken.None);
+        Assert.Equal(0, state.NewKeys);
+        _storage.Writes.Clear();
+
+        state.Set("st-new-1", "fresh");
+        state.Set("st-00001", "changed");
+        Assert.Equal(1, state.NewKeys);
+        await state.WriteNewKeysAsync();
+
+        // One journal item with the new key; the chunks it and the changed key hash to wait for the full write.
+        Assert.Equal([".j0"], _storage.Writes.Select(w => w[w.LastIndexOf('.')..]));
+        var reloaded = await LoadAsync(maxPerChunk: 100);
+        Assert.Equal(("fresh", "v"), (reloaded.Items["st-new-1"], reloaded.Items["st-00001"]));
+        Assert.True(reloaded.HasChanges);
+
+        // After a full write the journal starts again from its first item, over the one stored before.
+        await state.WriteAsync(CancellationToken.None);
+        state.Set("st-new-2", "fresh");
+        await state.WriteNewKeysAsync();
+        var again = await LoadAsync(maxPerChunk: 100);
+        Assert.Equal(1_002, again.Count);
+        Assert.Equal("changed", again.Items["st-00001"]);
+    }
+
+    [Fact]
+    public async Task A_journal_left_behind_never_brings_back_an_older_value()
+    {
+        var state = await LoadAsync(maxPerChunk: 100);
+        state.Set("st-1", "first");
+        await state.WriteNewKeysAsync();
+        await state.WriteAsync(CancellationToken.None);
+        state.Set("st-1", "second");
+        await state.WriteAsync(CancellationToken.None);
+
+        var reloaded = await LoadAsync(maxPerChunk: 100);
+        Assert.Equal("second", reloaded.Items["st-1"]);
+        Assert.False(reloaded.HasChanges);
+    }
+
+    [Fact]
     public void A_keys_chunk_is_stable_and_the_keys_of_one_shard_spread_over_every_chunk()
     {
         var keys = Enumerable.Range(0, 100_000).Select(i => $"st-{i:D6}").Where(k => FleetIndex.ShardOf(k, 16) == 3).ToList();

@@ -61,6 +61,33 @@ public sealed class WriteBehindStateTests
     }
 
     [Fact]
+    public async Task With_an_early_writer_a_new_key_writes_only_what_was_added_until_an_interval_after_the_last_full_write()
+    {
+        var clock = new Microsoft.Extensions.Time.Testing.FakeTimeProvider(Samples.Now);
+        var (full, soon) = (0, 0);
+        var writes = new WriteBehind(_ => { full++; return Task.CompletedTask; }, TimeSpan.FromSeconds(30), clock, _ => { soon++; return Task.CompletedTask; });
+
+        // Never written in full: the first early tick writes everything.
+        writes.ChangedSoon(keys: 1);
+        await writes.TickAsync(CancellationToken.None);
+        Assert.Equal((1, 0), (full, soon));
+
+        writes.ChangedSoon(keys: 1);
+        await writes.TickAsync(CancellationToken.None);
+        Assert.Equal((1, 1), (full, soon));
+        Assert.True(writes.IsDirty);
+
+        // A tick without a new key, or any tick an interval after the full write, writes everything.
+        await writes.TickAsync(CancellationToken.None);
+        Assert.Equal((2, 1), (full, soon));
+        writes.ChangedSoon(keys: 1);
+        clock.Advance(TimeSpan.FromSeconds(31));
+        await writes.TickAsync(CancellationToken.None);
+        Assert.Equal((3, 1), (full, soon));
+        Assert.False(writes.IsDirty);
+    }
+
+    [Fact]
     public async Task A_failed_write_keeps_the_change_for_the_next_flush()
     {
         var stored = new RecordingState { FailNext = true };

@@ -33,7 +33,7 @@ public sealed class BatteryIndexShardGrain : Grain, IBatteryIndexShardGrain
     {
         _legacy = legacy;
         _storage = services.GetRequiredKeyedService<IGrainStorage>(BatteryGrain.StorageName);
-        _writes = new WriteBehind(ct => _batteries.WriteAsync(ct), PersistInterval, time);
+        _writes = new WriteBehind(ct => _batteries.WriteAsync(ct), PersistInterval, time, _ => _batteries.WriteNewKeysAsync());
         _options = options.Value;
         _time = time;
     }
@@ -42,6 +42,11 @@ public sealed class BatteryIndexShardGrain : Grain, IBatteryIndexShardGrain
     {
         _batteries = new ChunkedState<BatterySummary>(_storage, StateName, this.GetGrainId());
         await _batteries.LoadAsync(_legacy, legacy => legacy.Batteries);
+        if (_batteries.HasChanges)
+        {
+            _writes.Changed();
+        }
+
         _writes.Start(this);
     }
 
@@ -54,7 +59,7 @@ public sealed class BatteryIndexShardGrain : Grain, IBatteryIndexShardGrain
             // A battery may sit in one slot for weeks and send nothing new: a crash must not forget it.
             _sortedIds.Invalidate();
             _batteries.Set(summary.BatteryId, summary);
-            _writes.ChangedSoon(_batteries.Count);
+            _writes.ChangedSoon(_batteries.NewKeys);
         }
         else if (existing.Updated <= summary.Updated)
         {

@@ -30,6 +30,7 @@ public sealed class ChunkedState<T>(IGrainStorage storage, string name, GrainId 
     private int _bits;
     private long _generation;
     private Func<Task>? _clearLegacy;
+    private readonly NewKeyJournal<T> _journal = new(storage, name, grainId, maxPerChunk);
 
     public IReadOnlyDictionary<string, T> Items => _items;
 
@@ -38,9 +39,29 @@ public sealed class ChunkedState<T>(IGrainStorage storage, string name, GrainId 
     /// <summary>How many chunks the items are stored in now.</summary>
     public int Chunks => _chunks.Length;
 
-    /// <summary>Adds or replaces an item; its chunk is written with the next <see cref="WriteAsync"/>.</summary>
+    /// <summary>Keys added since the last write of either kind: what <see cref="WriteNewKeysAsync"/> would write.</summary>
+    public int NewKeys => _journal.Pending;
+
+    /// <summary>Whether something loaded (from the journal or the single item of before) waits for its first write.</summary>
+    public bool HasChanges => _dirty.Count > 0 || _clearLegacy is not null;
+
+    /// <summary>
+    /// Adds or replaces an item; its chunk is written with the next <see cref="WriteAsync"/>, and a new key also with
+    /// the next <see cref="WriteNewKeysAsync"/>.
+    /// </summary>
     /// <returns>True when the key is new.</returns>
     public bool Set(string key, T value)
+    {
+        var added = Put(key, value);
+        if (added)
+        {
+            _journal.Added(key);
+        }
+
+        return added;
+    }
+
+    private bool Put(string key, T value)
     {
         var chunk = ChunkOf(key, _bits);
         var added = _items.TryAdd(key, value);
@@ -56,6 +77,9 @@ public sealed class ChunkedState<T>(IGrainStorage storage, string name, GrainId 
         _dirty.Add(chunk);
         return added;
     }
+
+    /// <summary>Stores the keys added since the last write in the journal, without writing the chunks they hash to.</summary>
+    public Task WriteNewKeysAsync() => _journal.WriteAsync(_items);
 
     /// <summary>
     /// Reads the layout and every chunk of it. When nothing was ever stored in chunks, the items of the single-item state
@@ -84,11 +108,20 @@ public sealed class ChunkedState<T>(IGrainStorage storage, string name, GrainId 
             _chunks[i].State = new StateChunk<T>();
         }
 
+        // Keys stored only in the journal when the silo stopped: into their chunks with the next full write.
+        foreach (var (key, value) in await _journal.LoadAsync(_generation))
+        {
+            if (!_items.ContainsKey(key))
+            {
+                Put(key, value);
+            }
+        }
+
         if (!_layout.RecordExists && _items.Count == 0 && legacy.RecordExists && legacyItems(legacy.State) is { Count: > 0 } old)
         {
             foreach (var (key, value) in old)
             {
-                Set(key, value);
+                Put(key, value);
             }
 
             _clearLegacy = () => legacy.ClearStateAsync();
@@ -114,6 +147,8 @@ public sealed class ChunkedState<T>(IGrainStorage storage, string name, GrainId 
                 _chunks[chunk].State = new StateChunk<T>();
                 _dirty.Remove(chunk);
             }
+
+            _journal.Reset(_generation);
         }
 
         if (_clearLegacy is { } clear)
@@ -152,6 +187,7 @@ public sealed class ChunkedState<T>(IGrainStorage storage, string name, GrainId 
         _chunks = chunks;
         _counts = [.. contents.Select(c => c.Items.Count)];
         _dirty.Clear();
+        _journal.Reset(generation);
         for (var i = 0; i < previous.Chunks.Length; i++)
         {
             if (previous.Chunks[i].ETag is null)

@@ -7,7 +7,11 @@ namespace EvSwap.Grains;
 /// that nothing would heal (a key added that its source may never send again) is written sooner (<see cref="ChangedSoon"/>).
 /// </summary>
 /// <param name="write">Writes what changed; a write that throws leaves the state marked for the next try.</param>
-public sealed class WriteBehind(Func<CancellationToken, Task> write, TimeSpan interval, TimeProvider? time = null)
+/// <param name="writeSoon">
+/// When given, what an early write stores instead of everything (the new keys alone); everything is then written at
+/// the latest one interval after the last full write.
+/// </param>
+public sealed class WriteBehind(Func<CancellationToken, Task> write, TimeSpan interval, TimeProvider? time = null, Func<CancellationToken, Task>? writeSoon = null)
 {
     /// <summary>
     /// How long an added key may wait for its write when the state is small: long enough that a burst of new keys (a
@@ -37,10 +41,7 @@ public sealed class WriteBehind(Func<CancellationToken, Task> write, TimeSpan in
     /// Marks a change that must not wait for the interval: it is written <see cref="SoonDelay"/> from now, and no sooner
     /// than one <see cref="SoonDelay"/> per <see cref="KeysPerSoonDelay"/> keys after the last write, within the interval.
     /// </summary>
-    /// <param name="keys">
-    /// How many keys the state holds. A chunked state writes only its changed chunks, but in a burst of new keys every
-    /// chunk changes within the delay, so the whole state is what a write then costs.
-    /// </param>
+    /// <param name="keys">How many keys the early write carries: the whole state, or the new keys alone with <c>writeSoon</c>.</param>
     /// <returns>When the write is due from now; null when one is already brought forward.</returns>
     public TimeSpan? ChangedSoon(int keys)
     {
@@ -60,7 +61,21 @@ public sealed class WriteBehind(Func<CancellationToken, Task> write, TimeSpan in
 
     /// <summary>Starts the periodic write; call from the grain's activation.</summary>
     public void Start(IGrainBase grain) =>
-        _timer = grain.RegisterGrainTimer(FlushAsync, new GrainTimerCreationOptions(interval, interval) { KeepAlive = false });
+        _timer = grain.RegisterGrainTimer(TickAsync, new GrainTimerCreationOptions(interval, interval) { KeepAlive = false });
+
+    /// <summary>An early write of the new keys alone while the last full write is recent; otherwise <see cref="FlushAsync"/>.</summary>
+    public async Task TickAsync(CancellationToken cancellationToken)
+    {
+        if (_soon && writeSoon is not null && _time.GetUtcNow() - _written < interval)
+        {
+            // Still dirty: the rest waits for the full write, at the latest an interval after the last one.
+            _soon = false;
+            await writeSoon(cancellationToken);
+            return;
+        }
+
+        await FlushAsync(cancellationToken);
+    }
 
     /// <summary>Writes the state if it changed. A failed write keeps it marked, so the next tick or the deactivation tries again.</summary>
     public async Task FlushAsync(CancellationToken cancellationToken)
