@@ -1,26 +1,20 @@
 using EvSwap.Contracts;
-using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
-using Orleans.Storage;
 
 namespace EvSwap.Grains;
 
 /// <summary>
 /// One shard of the fleet index: the summaries of the stations whose id hashes here. Listing reads shards, never
 /// stations, so a fleet-wide query costs a few grain calls however many stations exist. The summaries are stored in
-/// chunks of bounded size (<see cref="ChunkedState{T}"/>), so no stored item grows with the fleet.
+/// chunks of bounded size (<see cref="WriteBehindIndex{T}"/>), so no stored item grows with the fleet.
 /// </summary>
 public sealed class FleetIndexShardGrain : Grain, IFleetIndexShardGrain
 {
-    private static readonly TimeSpan PersistInterval = TimeSpan.FromSeconds(30);
-
     /// <summary>The single item that held a shard before it was chunked, read once to take its stations over.</summary>
     private const string StateName = "fleet-shard";
 
     private readonly IPersistentState<FleetShardState> _legacy;
-    private readonly IGrainStorage _storage;
-    private readonly WriteBehind _writes;
-    private ChunkedState<StationSummary> _stations = null!;
+    private readonly WriteBehindIndex<StationSummary> _stations;
     private readonly StationOptions _options;
     private readonly TimeProvider _time;
     private readonly FleetShardWatchers _watchers;
@@ -36,25 +30,14 @@ public sealed class FleetIndexShardGrain : Grain, IFleetIndexShardGrain
     {
         _watchers = new FleetShardWatchers(logger);
         _legacy = legacy;
-        _storage = services.GetRequiredKeyedService<IGrainStorage>(StationGrain.StorageName);
-        _writes = new WriteBehind(ct => _stations.WriteAsync(ct), PersistInterval, time, _ => _stations.WriteNewKeysAsync());
+        _stations = new WriteBehindIndex<StationSummary>(services, StationGrain.StorageName, StateName, time);
         _options = options.Value;
         _time = time;
     }
 
-    public override async Task OnActivateAsync(CancellationToken cancellationToken)
-    {
-        _stations = new ChunkedState<StationSummary>(_storage, StateName, this.GetGrainId());
-        await _stations.LoadAsync(_legacy, legacy => legacy.Stations);
-        if (_stations.HasChanges)
-        {
-            _writes.Changed();
-        }
+    public override Task OnActivateAsync(CancellationToken cancellationToken) => _stations.ActivateAsync(this, _legacy, legacy => legacy.Stations);
 
-        _writes.Start(this);
-    }
-
-    public override async Task OnDeactivateAsync(DeactivationReason reason, CancellationToken cancellationToken) => await _writes.FlushAsync(cancellationToken);
+    public override Task OnDeactivateAsync(DeactivationReason reason, CancellationToken cancellationToken) => _stations.FlushAsync(cancellationToken);
 
     public Task Upsert(StationSummary summary)
     {
@@ -64,14 +47,12 @@ public sealed class FleetIndexShardGrain : Grain, IFleetIndexShardGrain
             // API answers 404 for a station that exists.
             _sortedIds.Invalidate();
             _stations.Set(summary.StationId, summary);
-            _writes.ChangedSoon(_stations.NewKeys);
             _watchers.Changed(summary);
         }
         else if (existing.LastSeen <= summary.LastSeen)
         {
             // Summaries may arrive out of order (one-way calls, a station moving between silos): keep the newest.
             _stations.Set(summary.StationId, summary);
-            _writes.Changed();
             _watchers.Changed(summary);
         }
 

@@ -39,10 +39,7 @@ public sealed class ChunkedStateTests
     public async Task Only_the_chunk_of_a_changed_item_is_written_again()
     {
         var state = await LoadAsync(maxPerChunk: 100);
-        for (var i = 0; i < 1_000; i++)
-        {
-            state.Set($"st-{i:D5}", "v1");
-        }
+        Fill(state, 0, 1_000, "v1");
 
         await state.WriteAsync(CancellationToken.None);
         _storage.Writes.Clear();
@@ -59,18 +56,12 @@ public sealed class ChunkedStateTests
     public async Task A_growth_leaves_only_the_new_generation_stored()
     {
         var state = await LoadAsync(maxPerChunk: 50);
-        for (var i = 0; i < 40; i++)
-        {
-            state.Set($"st-{i:D5}", "v");
-        }
+        Fill(state, 0, 40, "v");
 
         await state.WriteAsync(CancellationToken.None);
         Assert.Equal(1, state.Chunks);
 
-        for (var i = 40; i < 400; i++)
-        {
-            state.Set($"st-{i:D5}", "v");
-        }
+        Fill(state, 40, 400, "v");
 
         await state.WriteAsync(CancellationToken.None);
 
@@ -84,16 +75,10 @@ public sealed class ChunkedStateTests
     public async Task A_growth_that_fails_before_its_layout_is_written_leaves_the_stored_items_as_they_were_and_succeeds_on_retry()
     {
         var state = await LoadAsync(maxPerChunk: 50);
-        for (var i = 0; i < 40; i++)
-        {
-            state.Set($"st-{i:D5}", "v");
-        }
+        Fill(state, 0, 40, "v");
 
         await state.WriteAsync(CancellationToken.None);
-        for (var i = 40; i < 400; i++)
-        {
-            state.Set($"st-{i:D5}", "v");
-        }
+        Fill(state, 40, 400, "v");
 
         _storage.FailWritesOf = ".layout";
         await Assert.ThrowsAsync<IOException>(() => state.WriteAsync(CancellationToken.None));
@@ -123,10 +108,7 @@ public sealed class ChunkedStateTests
     public async Task A_new_key_is_stored_in_the_journal_alone_and_a_reload_finds_it_there()
     {
         var state = await LoadAsync(maxPerChunk: 100);
-        for (var i = 0; i < 1_000; i++)
-        {
-            state.Set($"st-{i:D5}", "v");
-        }
+        Fill(state, 0, 1_000, "v");
 
         await state.WriteAsync(CancellationToken.None);
         Assert.Equal(0, state.NewKeys);
@@ -181,6 +163,15 @@ public sealed class ChunkedStateTests
         Assert.Equal(ChunkedState<string>.ChunkOf("st-000042", 4), ChunkedState<string>.ChunkOf("st-000042", 4));
         var mean = keys.Count / 16.0;
         Assert.All(counts, c => Assert.InRange(c, mean * 0.8, mean * 1.2));
+    }
+
+    /// <summary>Keys st-{from} up to st-{to}, exclusive.</summary>
+    private static void Fill(ChunkedState<string> state, int from, int to, string value)
+    {
+        for (var i = from; i < to; i++)
+        {
+            state.Set($"st-{i:D5}", value);
+        }
     }
 
     private async Task<ChunkedState<string>> LoadAsync(int maxPerChunk)

@@ -1,26 +1,20 @@
 using EvSwap.Contracts;
-using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
-using Orleans.Storage;
 
 namespace EvSwap.Grains;
 
 /// <summary>
 /// One shard of the battery index: the summaries of the batteries whose id hashes here. A fleet-wide battery query reads
 /// <see cref="BatteryOptions.IndexShards"/> shards and never activates a battery grain. The summaries are stored in
-/// chunks of bounded size (<see cref="ChunkedState{T}"/>), so no stored item grows with the fleet.
+/// chunks of bounded size (<see cref="WriteBehindIndex{T}"/>), so no stored item grows with the fleet.
 /// </summary>
 public sealed class BatteryIndexShardGrain : Grain, IBatteryIndexShardGrain
 {
-    private static readonly TimeSpan PersistInterval = TimeSpan.FromSeconds(30);
-
     /// <summary>The single item that held a shard before it was chunked, read once to take its batteries over.</summary>
     private const string StateName = "battery-index";
 
     private readonly IPersistentState<BatteryIndexShardState> _legacy;
-    private readonly IGrainStorage _storage;
-    private readonly WriteBehind _writes;
-    private ChunkedState<BatterySummary> _batteries = null!;
+    private readonly WriteBehindIndex<BatterySummary> _batteries;
     private readonly BatteryOptions _options;
     private readonly TimeProvider _time;
     private readonly SortedKeys _sortedIds = new();
@@ -32,25 +26,14 @@ public sealed class BatteryIndexShardGrain : Grain, IBatteryIndexShardGrain
         TimeProvider time)
     {
         _legacy = legacy;
-        _storage = services.GetRequiredKeyedService<IGrainStorage>(BatteryGrain.StorageName);
-        _writes = new WriteBehind(ct => _batteries.WriteAsync(ct), PersistInterval, time, _ => _batteries.WriteNewKeysAsync());
+        _batteries = new WriteBehindIndex<BatterySummary>(services, BatteryGrain.StorageName, StateName, time);
         _options = options.Value;
         _time = time;
     }
 
-    public override async Task OnActivateAsync(CancellationToken cancellationToken)
-    {
-        _batteries = new ChunkedState<BatterySummary>(_storage, StateName, this.GetGrainId());
-        await _batteries.LoadAsync(_legacy, legacy => legacy.Batteries);
-        if (_batteries.HasChanges)
-        {
-            _writes.Changed();
-        }
+    public override Task OnActivateAsync(CancellationToken cancellationToken) => _batteries.ActivateAsync(this, _legacy, legacy => legacy.Batteries);
 
-        _writes.Start(this);
-    }
-
-    public override Task OnDeactivateAsync(DeactivationReason reason, CancellationToken cancellationToken) => _writes.FlushAsync(cancellationToken);
+    public override Task OnDeactivateAsync(DeactivationReason reason, CancellationToken cancellationToken) => _batteries.FlushAsync(cancellationToken);
 
     public Task Upsert(BatterySummary summary)
     {
@@ -59,12 +42,10 @@ public sealed class BatteryIndexShardGrain : Grain, IBatteryIndexShardGrain
             // A battery may sit in one slot for weeks and send nothing new: a crash must not forget it.
             _sortedIds.Invalidate();
             _batteries.Set(summary.BatteryId, summary);
-            _writes.ChangedSoon(_batteries.NewKeys);
         }
         else if (existing.Updated <= summary.Updated)
         {
             _batteries.Set(summary.BatteryId, summary);
-            _writes.Changed();
         }
 
         return Task.CompletedTask;
