@@ -8,7 +8,11 @@ namespace EvSwap.Contracts;
 /// </summary>
 public interface IAlarmShardGrain : IGrainWithIntegerKey
 {
-    /// <summary>Idempotent: an alarm raised or cleared before stays as it is.</summary>
+    /// <summary>
+    /// Idempotent: an alarm raised or cleared before stays as it is. Returns once the change is stored. Interleaved:
+    /// transitions that arrive while the shard writes are stored together by its next write (a group commit).
+    /// </summary>
+    [AlwaysInterleave]
     Task Apply(IReadOnlyList<AlarmTransition> transitions);
 
     [AlwaysInterleave]

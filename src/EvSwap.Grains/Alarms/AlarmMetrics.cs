@@ -15,6 +15,7 @@ public sealed class AlarmMetrics
 
     private readonly Counter<long> _events;
     private readonly Counter<long> _deliveries;
+    private readonly Counter<long> _writes;
     private readonly ConcurrentDictionary<long, IReadOnlyList<Alarm>> _open = new();
 
     public AlarmMetrics(IMeterFactory meterFactory)
@@ -22,6 +23,7 @@ public sealed class AlarmMetrics
         var meter = meterFactory.Create(MeterName);
         _events = meter.CreateCounter<long>("evswap.alarms.events", "{event}", "Alarm events (raised, acknowledged, cleared) by kind and severity.");
         _deliveries = meter.CreateCounter<long>("evswap.alarms.webhook.deliveries", "{delivery}", "Webhook delivery rounds by outcome (delivered, retrying, failed).");
+        _writes = meter.CreateCounter<long>("evswap.alarms.shard.writes", "{write}", "Alarm shard state writes, by shard: changes that arrive during a write share the next one.");
         meter.CreateObservableGauge("evswap.alarms.open", ObserveOpen, "{alarm}", "Alarms not yet cleared, by kind, severity and state.");
     }
 
@@ -29,6 +31,8 @@ public sealed class AlarmMetrics
         new KeyValuePair<string, object?>("event", change.Event),
         new KeyValuePair<string, object?>("kind", change.Alarm.Kind),
         new KeyValuePair<string, object?>("severity", change.Alarm.Severity));
+
+    public void Written(long shard) => _writes.Add(1, new KeyValuePair<string, object?>("shard", shard));
 
     public void Delivery(string outcome) => _deliveries.Add(1, new KeyValuePair<string, object?>("outcome", outcome));
 

@@ -22,9 +22,9 @@ public sealed class AlarmShardGrain : Grain, IAlarmShardGrain
     private readonly WebhookSender _sender;
     private readonly ILogger<AlarmShardGrain> _logger;
 
-    // Interleaved turns (the delivery timer, queries) share the state; writes must not overlap or the second would
-    // carry a stale ETag.
-    private readonly SemaphoreSlim _writing = new(1, 1);
+    // Interleaved turns (stations' transitions, the delivery timer, queries) share the state; each write is the whole
+    // shard, so the transitions that arrive during one write share the next.
+    private readonly GroupCommit _commit;
     private AlarmBook _book = null!;
 
     public AlarmShardGrain(
@@ -37,6 +37,7 @@ public sealed class AlarmShardGrain : Grain, IAlarmShardGrain
         ILogger<AlarmShardGrain> logger)
     {
         _state = state;
+        _commit = new GroupCommit(() => _state.WriteStateAsync());
         _options = options.Value;
         _fleet = fleet.Value;
         _time = time;
@@ -176,20 +177,18 @@ public sealed class AlarmShardGrain : Grain, IAlarmShardGrain
             return;
         }
 
-        await _writing.WaitAsync();
         try
         {
-            await _state.WriteStateAsync();
+            if (await _commit.StoreAsync())
+            {
+                _metrics.Written(Shard);
+            }
         }
         catch
         {
             // Memory is ahead of storage now; reload, so the caller's retry finds the change missing and makes it again.
             DeactivateOnIdle();
             throw;
-        }
-        finally
-        {
-            _writing.Release();
         }
 
         // Counted once written: a failed write throws to the caller, which sends the same transitions again.
