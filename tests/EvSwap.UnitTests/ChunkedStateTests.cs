@@ -55,10 +55,7 @@ public sealed class ChunkedStateTests
     [Fact]
     public async Task A_growth_leaves_only_the_new_generation_stored()
     {
-        var state = await LoadAsync(maxPerChunk: 50);
-        Fill(state, 0, 40, "v");
-
-        await state.WriteAsync(CancellationToken.None);
+        var state = await OneStoredChunkAsync();
         Assert.Equal(1, state.Chunks);
 
         Fill(state, 40, 400, "v");
@@ -74,10 +71,7 @@ public sealed class ChunkedStateTests
     [Fact]
     public async Task A_growth_that_fails_before_its_layout_is_written_leaves_the_stored_items_as_they_were_and_succeeds_on_retry()
     {
-        var state = await LoadAsync(maxPerChunk: 50);
-        Fill(state, 0, 40, "v");
-
-        await state.WriteAsync(CancellationToken.None);
+        var state = await OneStoredChunkAsync();
         Fill(state, 40, 400, "v");
 
         _storage.FailWritesOf = ".layout";
@@ -163,6 +157,15 @@ public sealed class ChunkedStateTests
         Assert.Equal(ChunkedState<string>.ChunkOf("st-000042", 4), ChunkedState<string>.ChunkOf("st-000042", 4));
         var mean = keys.Count / 16.0;
         Assert.All(counts, c => Assert.InRange(c, mean * 0.8, mean * 1.2));
+    }
+
+    /// <summary>40 keys stored in one chunk of at most 50, ready to outgrow it.</summary>
+    private async Task<ChunkedState<string>> OneStoredChunkAsync()
+    {
+        var state = await LoadAsync(maxPerChunk: 50);
+        Fill(state, 0, 40, "v");
+        await state.WriteAsync(CancellationToken.None);
+        return state;
     }
 
     /// <summary>Keys st-{from} up to st-{to}, exclusive.</summary>

@@ -1,3 +1,4 @@
+using System.Runtime.InteropServices;
 using Orleans.Storage;
 
 namespace EvSwap.Grains;
@@ -64,18 +65,15 @@ public sealed class ChunkedState<T>(IGrainStorage storage, string name, GrainId 
     private bool Put(string key, T value)
     {
         var chunk = ChunkOf(key, _bits);
-        var added = _items.TryAdd(key, value);
-        if (added)
+        ref var item = ref CollectionsMarshal.GetValueRefOrAddDefault(_items, key, out var existed);
+        item = value;
+        if (!existed)
         {
             _counts[chunk]++;
         }
-        else
-        {
-            _items[key] = value;
-        }
 
         _dirty.Add(chunk);
-        return added;
+        return !existed;
     }
 
     /// <summary>Stores the keys added since the last write in the journal, without writing the chunks they hash to.</summary>
@@ -161,16 +159,16 @@ public sealed class ChunkedState<T>(IGrainStorage storage, string name, GrainId 
     private async Task GrowAsync()
     {
         var bits = _bits;
+        StateChunk<T>[] contents;
         do
         {
-            bits++;
+            contents = Split(++bits, null);
         }
-        while (bits < MaxBits && Split(bits, null).Any(c => c.Items.Count > maxPerChunk));
+        while (bits < MaxBits && contents.Any(c => c.Items.Count > maxPerChunk));
 
         // A generation never used before: a growth that failed half-way leaves items nobody reads instead of ETags
         // that a retry would trip over.
         var generation = Random.Shared.NextInt64(1, long.MaxValue);
-        var contents = Split(bits, null);
         var chunks = contents.Select(c => new GrainState<StateChunk<T>>(c)).ToArray();
         for (var i = 0; i < chunks.Length; i++)
         {
