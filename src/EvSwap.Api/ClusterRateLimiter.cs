@@ -14,14 +14,18 @@ public sealed class ClusterRateLimiter(string client, IGrainFactory grains, Rate
     private static readonly RateLimitLease Admitted = new Lease(true);
     private static readonly RateLimitLease Refused = new Lease(false);
 
+    /// <summary>Draws one request may wait for when concurrent requests take each chunk before it.</summary>
+    private const int MaxDrawsPerRequest = 3;
+
     private readonly Lock _lock = new();
     private readonly int _chunk = Math.Max(1, Math.Min(options.Burst, options.PermitsPerSecond / 20));
     private int _permits;
     private DateTimeOffset _lapsesAt;
     private DateTimeOffset _lastUsed = time.GetUtcNow();
-    private Task? _drawing;
+    private Task<int>? _drawing;
     private long _admitted;
     private long _refused;
+    private int _waiting;
 
     public override TimeSpan? IdleDuration
     {
@@ -47,28 +51,45 @@ public sealed class ClusterRateLimiter(string client, IGrainFactory grains, Rate
 
     protected override async ValueTask<RateLimitLease> AcquireAsyncCore(int permitCount, CancellationToken cancellationToken)
     {
-        if (TryTake(permitCount))
-        {
-            return Admitted;
-        }
-
-        Task drawing;
-        lock (_lock)
-        {
-            // One draw at a time per client and silo: requests that arrive meanwhile share its result.
-            drawing = _drawing ??= DrawAsync(permitCount);
-        }
-
+        // Requests that waited for one draw share its chunk; one that finds it taken draws again, for all that wait, and
+        // is refused only once the client's budget grants nothing.
+        Interlocked.Increment(ref _waiting);
         try
         {
-            await drawing.WaitAsync(cancellationToken);
+            return await AcquireByDrawingAsync(permitCount, cancellationToken);
         }
-        catch (Exception ex) when (ex is not OperationCanceledException)
+        finally
         {
-            // The budget's grain is unreachable (its silo just failed): the limit protects the cluster from a client,
-            // not a client from the cluster's own fault, so this request goes through and the next one draws again.
-            Interlocked.Increment(ref _admitted);
-            return Admitted;
+            Interlocked.Decrement(ref _waiting);
+        }
+    }
+
+    private async ValueTask<RateLimitLease> AcquireByDrawingAsync(int permitCount, CancellationToken cancellationToken)
+    {
+        for (var draws = 0; draws < MaxDrawsPerRequest; draws++)
+        {
+            if (TryTake(permitCount))
+            {
+                return Admitted;
+            }
+
+            int granted;
+            try
+            {
+                granted = await SharedDraw(permitCount).WaitAsync(cancellationToken);
+            }
+            catch (Exception ex) when (ex is not OperationCanceledException)
+            {
+                // The budget's grain is unreachable (its silo just failed): the limit protects the cluster from a client,
+                // not a client from the cluster's own fault, so this request goes through and the next one draws again.
+                Interlocked.Increment(ref _admitted);
+                return Admitted;
+            }
+
+            if (granted == 0)
+            {
+                break;
+            }
         }
 
         if (TryTake(permitCount))
@@ -78,6 +99,35 @@ public sealed class ClusterRateLimiter(string client, IGrainFactory grains, Rate
 
         Interlocked.Increment(ref _refused);
         return Refused;
+    }
+
+    /// <summary>
+    /// The draw in progress, or a new one. The draw's task is published under the lock before the grain is called, so a
+    /// call that completes at once cannot leave a finished draw behind for later requests to wait on.
+    /// </summary>
+    private Task<int> SharedDraw(int permitCount)
+    {
+        TaskCompletionSource<int>? mine = null;
+        Task<int> shared;
+        var wanted = 0;
+        lock (_lock)
+        {
+            if (_drawing is null)
+            {
+                wanted = Math.Max(_chunk, Volatile.Read(ref _waiting) * permitCount);
+                mine = new TaskCompletionSource<int>(TaskCreationOptions.RunContinuationsAsynchronously);
+                _drawing = mine.Task;
+            }
+
+            shared = _drawing;
+        }
+
+        if (mine is not null)
+        {
+            _ = DrawAsync(mine, wanted);
+        }
+
+        return shared;
     }
 
     private bool TryTake(int permitCount)
@@ -102,24 +152,29 @@ public sealed class ClusterRateLimiter(string client, IGrainFactory grains, Rate
         }
     }
 
-    private async Task DrawAsync(int permitCount)
+    private async Task DrawAsync(TaskCompletionSource<int> done, int wanted)
     {
         try
         {
-            var granted = await grains.GetGrain<IClientRateGrain>(client).Take(Math.Max(_chunk, permitCount), options.PermitsPerSecond, options.Burst);
+            var granted = await grains.GetGrain<IClientRateGrain>(client).Take(wanted, options.PermitsPerSecond, options.Burst);
             lock (_lock)
             {
                 var now = time.GetUtcNow();
                 _permits = (now >= _lapsesAt ? 0 : _permits) + granted;
                 _lapsesAt = now + ChunkLifetime;
+                _drawing = null;
             }
+
+            done.SetResult(granted);
         }
-        finally
+        catch (Exception ex)
         {
             lock (_lock)
             {
                 _drawing = null;
             }
+
+            done.SetException(ex);
         }
     }
 
