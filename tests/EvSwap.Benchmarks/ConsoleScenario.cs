@@ -114,7 +114,8 @@ public sealed class ConsoleScenario(BenchOptions options, Report report, HttpCli
         while (DateTime.UtcNow < deadline && DateTime.UtcNow - since < TimeSpan.FromSeconds(5))
         {
             await Task.Delay(500);
-            var now = (await SiloMetrics.ReadAsync(http, silo.ApiUrl))["evswap_battery_calls"];
+            var metrics = await SiloMetrics.ReadAsync(http, silo.ApiUrl);
+            var now = metrics["evswap_battery_calls"] + metrics["evswap_battery_index_dockings"];
             if (now != calls)
             {
                 (calls, since) = (now, DateTime.UtcNow);

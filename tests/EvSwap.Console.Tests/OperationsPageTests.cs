@@ -204,7 +204,13 @@ public sealed class OperationsPageTests : BunitContext
             return Task.FromResult(new BatteryPage([.. Items.Where(i => query.Status is null || i.Custody.Status == query.Status)], false));
         }
 
-        public Task Upsert(BatterySummary summary) => throw new NotSupportedException();
+        public Task<BatteryEvent?> Upsert(BatterySummary summary, BatteryEvent? settled) => throw new NotSupportedException();
+
+        public Task<DockingAnswer> Dock(IReadOnlyList<BatteryEvent> dockings) => throw new NotSupportedException();
+
+        public Task Stored(long write) => throw new NotSupportedException();
+
+        public Task<BatteryEvent?> DockingOf(string batteryId) => throw new NotSupportedException();
     }
 
     private sealed class FakeBatteryGrain(BatteryView view, List<BatteryHistoryEntry> history) : IBatteryGrain

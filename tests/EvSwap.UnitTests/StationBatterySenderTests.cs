@@ -13,6 +13,7 @@ public class StationBatterySenderTests
 {
     private readonly StationState _state = new();
     private readonly FakeBatteries _batteries = new();
+    private readonly FakeIndex _index = new();
     private readonly SemaphoreSlim _settled = new(0);
     private readonly StationBatterySender _sender;
 
@@ -21,11 +22,14 @@ public class StationBatterySenderTests
     {
     }
 
-    private StationBatterySenderTests(int maxInFlight, BatteryCallBudget budget)
+    /// <param name="dockInIndex">Off for the tests of battery grain calls, whose dockings would otherwise go to the index.</param>
+    private StationBatterySenderTests(int maxInFlight, BatteryCallBudget budget, bool dockInIndex = false)
     {
         var grains = DispatchProxy.Create<IGrainFactory, FakeGrainFactory>();
         ((FakeGrainFactory)(object)grains).Batteries = _batteries;
-        _sender = new StationBatterySender("st-1", _state, grains, new BatteryOptions { MaxCallsInFlightPerStation = maxInFlight }, budget, NullLogger.Instance, () =>
+        ((FakeGrainFactory)(object)grains).Index = _index;
+        var options = new BatteryOptions { MaxCallsInFlightPerStation = maxInFlight, DockInIndex = dockInIndex };
+        _sender = new StationBatterySender("st-1", _state, grains, options, IndexShards, budget, NullLogger.Instance, () =>
         {
             lock (_state)
             {
@@ -35,6 +39,8 @@ public class StationBatterySenderTests
             _settled.Release();
         });
     }
+
+    private const int IndexShards = 4;
 
     private static BatteryMetrics Metrics() =>
         new(new ServiceCollection().AddMetrics().BuildServiceProvider().GetRequiredService<System.Diagnostics.Metrics.IMeterFactory>());
@@ -118,6 +124,133 @@ public class StationBatterySenderTests
         Assert.Equal(3, _state.PendingBatteryEvents.Count);
     }
 
+    [Fact]
+    public async Task A_first_snapshots_dockings_go_to_their_index_shards_in_one_hand_over_and_stay_pending_until_stored()
+    {
+        var indexed = new StationBatterySenderTests(maxInFlight: 2, new BatteryCallBudget(perSecond: 0, Metrics(), autoReplenish: false), dockInIndex: true);
+        indexed._state.PendingBatteryEvents.AddRange(Enumerable.Range(1, 16).Select(Docked));
+        lock (indexed._state)
+        {
+            indexed._sender.Sync();
+        }
+
+        var docks = indexed._index.Snapshot();
+        Assert.Empty(indexed._batteries.Calls);
+        Assert.Equal(16, docks.Sum(d => d.Dockings.Count));
+        Assert.Equal(docks.Count, docks.Select(d => d.Shard).Distinct().Count());
+        Assert.All(docks, d => Assert.All(d.Dockings, e => Assert.Equal(d.Shard, BatteryIds.ShardOf(e.BatteryId, IndexShards))));
+        Assert.Equal(16, indexed._state.PendingBatteryEvents.Count);
+
+        indexed._index.Stored.SetResult();
+        Assert.True(await indexed._settled.WaitAsync(TimeSpan.FromSeconds(10)));
+        lock (indexed._state)
+        {
+            Assert.Empty(indexed._state.PendingBatteryEvents);
+        }
+
+        Assert.Empty(indexed._batteries.Calls);
+    }
+
+    [Fact]
+    public async Task A_docking_its_index_shard_refuses_goes_to_its_battery_grain_and_stays_pending_until_the_grain_confirms()
+    {
+        var indexed = new StationBatterySenderTests(maxInFlight: 2, new BatteryCallBudget(perSecond: 0, Metrics(), autoReplenish: false), dockInIndex: true);
+        indexed._index.Refuse.Add("b-2");
+        indexed._index.Stored.SetResult();
+        indexed._state.PendingBatteryEvents.AddRange(Enumerable.Range(1, 3).Select(Docked));
+        lock (indexed._state)
+        {
+            indexed._sender.Sync();
+        }
+
+        Assert.True(await indexed._settled.WaitAsync(TimeSpan.FromSeconds(10)));
+        lock (indexed._state)
+        {
+            Assert.Equal(["b-2"], indexed._state.PendingBatteryEvents.Select(e => e.BatteryId));
+            Assert.Equal(["b-2"], indexed._batteries.Calls.Select(c => c.BatteryId));
+        }
+
+        indexed._batteries.Calls[0].Result.SetResult();
+        Assert.True(await indexed._settled.WaitAsync(TimeSpan.FromSeconds(10)));
+        lock (indexed._state)
+        {
+            Assert.Empty(indexed._state.PendingBatteryEvents);
+        }
+
+        Assert.Equal(3, indexed._index.Snapshot().Sum(d => d.Dockings.Count));
+    }
+
+    [Fact]
+    public async Task A_batterys_later_event_waits_until_its_earlier_one_is_confirmed()
+    {
+        _state.PendingBatteryEvents.Add(Docked(1));
+        lock (_state)
+        {
+            _sender.Sync();
+        }
+
+        // The health reading comes with the next message while the docking is still out.
+        var reading = new BatteryEvent("b-1", "st-1", 1, 2, BatteryEventKinds.SlotIndex(BatteryEventKinds.Reading, 1), BatteryEventKinds.Reading, Samples.Now.AddHours(2), 1, SohPct: 90);
+        _state.PendingBatteryEvents.Add(reading);
+        lock (_state)
+        {
+            _sender.Sync();
+        }
+
+        Assert.Single(_batteries.Calls);
+        _batteries.Calls[0].Result.SetResult();
+        Assert.True(await _settled.WaitAsync(TimeSpan.FromSeconds(10)));
+        lock (_state)
+        {
+            Assert.Equal([reading], _state.PendingBatteryEvents);
+            Assert.Equal(["b-1", "b-1"], _batteries.Calls.Select(c => c.BatteryId));
+        }
+    }
+
+    internal sealed class FakeIndex
+    {
+        private readonly List<(long Shard, List<BatteryEvent> Dockings)> _docks = [];
+
+        public HashSet<string> Refuse { get; } = [];
+
+        /// <summary>Completed when the test lets every shard's write be stored.</summary>
+        public TaskCompletionSource Stored { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+        public List<(long Shard, List<BatteryEvent> Dockings)> Snapshot()
+        {
+            lock (_docks)
+            {
+                return [.. _docks];
+            }
+        }
+
+        public DockingAnswer Dock(long shard, IReadOnlyList<BatteryEvent> dockings)
+        {
+            lock (_docks)
+            {
+                _docks.Add((shard, [.. dockings]));
+            }
+
+            var refused = dockings.Where(d => Refuse.Contains(d.BatteryId)).ToList();
+            return new DockingAnswer(refused, refused.Count < dockings.Count ? 1 : 0);
+        }
+    }
+
+    private sealed class FakeIndexShard(long shard, FakeIndex index) : IBatteryIndexShardGrain
+    {
+        public Task<DockingAnswer> Dock(IReadOnlyList<BatteryEvent> dockings) => Task.FromResult(index.Dock(shard, dockings));
+
+        public Task Stored(long write) => index.Stored.Task;
+
+        public Task<BatteryEvent?> Upsert(BatterySummary summary, BatteryEvent? settled) => throw new NotSupportedException();
+
+        public Task<BatteryEvent?> DockingOf(string batteryId) => throw new NotSupportedException();
+
+        public Task<bool> Contains(string batteryId) => throw new NotSupportedException();
+
+        public Task<BatteryPage> List(BatteryQuery query) => throw new NotSupportedException();
+    }
+
     internal sealed class FakeBatteries
     {
         public List<(string BatteryId, TaskCompletionSource Result)> Calls { get; } = [];
@@ -153,12 +286,14 @@ public class StationBatterySenderTests
         public Task<BatteryPassport?> GetPassport() => throw new NotSupportedException();
     }
 
-    /// <summary>Only <c>GetGrain&lt;IBatteryGrain&gt;(id)</c>, which is all the sender asks of the factory.</summary>
+    /// <summary>Only battery grains and index shards, which is all the sender asks of the factory.</summary>
     public class FakeGrainFactory : DispatchProxy
     {
         private readonly ConcurrentDictionary<string, IBatteryGrain> _grains = new();
 
         internal FakeBatteries Batteries { get; set; } = null!;
+
+        internal FakeIndex Index { get; set; } = null!;
 
         protected override object? Invoke(MethodInfo? targetMethod, object?[]? args)
         {
@@ -166,6 +301,12 @@ public class StationBatterySenderTests
                 && targetMethod.GetGenericArguments()[0] == typeof(IBatteryGrain))
             {
                 return _grains.GetOrAdd(id, key => new FakeBatteryGrain(key, Batteries));
+            }
+
+            if (targetMethod is { Name: nameof(IGrainFactory.GetGrain), IsGenericMethod: true } && args?[0] is long shard
+                && targetMethod.GetGenericArguments()[0] == typeof(IBatteryIndexShardGrain))
+            {
+                return new FakeIndexShard(shard, Index);
             }
 
             throw new NotSupportedException(targetMethod?.Name);

@@ -7,7 +7,7 @@ public sealed class BatteryIndexOptions
 {
     public const string Section = "Ledger:Batteries";
 
-    /// <summary>Each shard is one stored item (DynamoDB: at most 400 KB, about 2,000 batteries): size it to the fleet.</summary>
-    [Range(1, 1024, ErrorMessage = "Ledger:Batteries:IndexShards must be between 1 and 1024 (about one per 2,000 batteries).")]
+    /// <summary>Shards of the battery index. A shard is stored in chunks of bounded size, so this sets how a fleet-wide query and the index's writes spread, not a size limit.</summary>
+    [Range(1, 1024, ErrorMessage = "Ledger:Batteries:IndexShards must be between 1 and 1024.")]
     public int IndexShards { get; set; } = 16;
 }

@@ -32,6 +32,9 @@ public sealed class BatteryGrain : Grain, IBatteryGrain
     private readonly CancellationToken _stopping;
     private readonly AlarmTransitionSender _alarms;
     private BatterySummary? _pushed;
+
+    /// <summary>The docking taken over from the index shard, until a push tells the shard it is stored here.</summary>
+    private BatteryEvent? _adopted;
     private readonly Action _judgeAlarms;
     private IGrainTimer? _alarmRetry;
     private bool _unsaved;
@@ -61,6 +64,31 @@ public sealed class BatteryGrain : Grain, IBatteryGrain
 
     private string BatteryId => this.GetPrimaryKeyString();
     private BatteryState State => _state.State;
+
+    private IBatteryIndexShardGrain Shard => GrainFactory.GetGrain<IBatteryIndexShardGrain>(BatteryIds.ShardOf(BatteryId, _indexShards));
+
+    /// <summary>A battery that was only docked has no state of its own yet: its docking waits in the index shard.</summary>
+    public override async Task OnActivateAsync(CancellationToken cancellationToken)
+    {
+        if (!State.Known && await Shard.DockingOf(BatteryId) is { } docking)
+        {
+            Adopt(docking);
+        }
+    }
+
+    /// <returns>True when the docking was new here.</returns>
+    private bool Adopt(BatteryEvent docking)
+    {
+        var applied = BatteryBook.Apply(State, [docking], _options, _judgeAlarms) > 0;
+        _unsaved |= applied;
+        _adopted = docking;
+        if (applied)
+        {
+            _metrics.Adopted();
+        }
+
+        return applied;
+    }
 
     public async Task Apply(IReadOnlyList<BatteryEvent> events)
     {
@@ -151,7 +179,7 @@ public sealed class BatteryGrain : Grain, IBatteryGrain
     {
         var now = _time.GetUtcNow();
         var summary = BatteryBook.ToSummary(BatteryId, State, now);
-        if (_pushed is { } last && now - last.Updated < IndexRefresh && SameEntry(last, summary))
+        if (_adopted is null && _pushed is { } last && now - last.Updated < IndexRefresh && SameEntry(last, summary))
         {
             return;
         }
@@ -164,12 +192,29 @@ public sealed class BatteryGrain : Grain, IBatteryGrain
 
         try
         {
-            await GrainFactory.GetGrain<IBatteryIndexShardGrain>(BatteryIds.ShardOf(BatteryId, _indexShards)).Upsert(summary);
+            var held = await Shard.Upsert(summary, _adopted);
             _pushed = summary;
+            _adopted = null;
+            if (held is not null)
+            {
+                // Docked in the index while this grain had state of its own (its entry had not reached the shard yet), or
+                // stored here already when the shard lost the news in a crash: settled either way once stored.
+                if (Adopt(held))
+                {
+                    await _state.WriteStateAsync();
+                    _unsaved = false;
+                    _metrics.Written();
+                }
+
+                summary = BatteryBook.ToSummary(BatteryId, State, _time.GetUtcNow());
+                await Shard.Upsert(summary, held);
+                _pushed = summary;
+                _adopted = null;
+            }
         }
         catch (Exception ex) when (ex is not OperationCanceledException)
         {
-            _logger.LogWarning(ex, "Battery {BatteryId}: index shard unreachable; the entry is pushed with the next event.", BatteryId);
+            _logger.LogWarning(ex, "Battery {BatteryId}: its index entry was not pushed; it is pushed with the next event.", BatteryId);
         }
     }
 

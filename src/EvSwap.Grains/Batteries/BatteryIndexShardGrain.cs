@@ -6,7 +6,8 @@ namespace EvSwap.Grains;
 /// <summary>
 /// One shard of the battery index: the summaries of the batteries whose id hashes here. A fleet-wide battery query reads
 /// <see cref="BatteryOptions.IndexShards"/> shards and never activates a battery grain. The summaries are stored in
-/// chunks of bounded size (<see cref="WriteBehindIndex{T}"/>), so no stored item grows with the fleet.
+/// chunks of bounded size (<see cref="WriteBehindIndex{T}"/>), so no stored item grows with the fleet. It also keeps
+/// the dockings of batteries taken without their grains (<see cref="IndexDocking"/>) until each grain stores its own.
 /// </summary>
 public sealed class BatteryIndexShardGrain : Grain, IBatteryIndexShardGrain
 {
@@ -16,6 +17,8 @@ public sealed class BatteryIndexShardGrain : Grain, IBatteryIndexShardGrain
     private readonly IPersistentState<BatteryIndexShardState> _legacy;
     private readonly WriteBehindIndex<BatterySummary> _batteries;
     private readonly BatteryOptions _options;
+    private readonly AlarmRuleOptions _rules;
+    private readonly BatteryMetrics _metrics;
     private readonly TimeProvider _time;
     private readonly SortedKeys _sortedIds = new();
 
@@ -23,8 +26,12 @@ public sealed class BatteryIndexShardGrain : Grain, IBatteryIndexShardGrain
         [PersistentState(StateName, BatteryGrain.StorageName)] IPersistentState<BatteryIndexShardState> legacy,
         IServiceProvider services,
         IOptions<BatteryOptions> options,
+        IOptions<AlarmOptions> alarms,
+        BatteryMetrics metrics,
         TimeProvider time)
     {
+        _rules = alarms.Value.Rules;
+        _metrics = metrics;
         _legacy = legacy;
         _batteries = new WriteBehindIndex<BatterySummary>(services, BatteryGrain.StorageName, StateName, time);
         _options = options.Value;
@@ -35,21 +42,78 @@ public sealed class BatteryIndexShardGrain : Grain, IBatteryIndexShardGrain
 
     public override Task OnDeactivateAsync(DeactivationReason reason, CancellationToken cancellationToken) => _batteries.FlushAsync(cancellationToken);
 
-    public Task Upsert(BatterySummary summary)
+    public Task<BatteryEvent?> Upsert(BatterySummary summary, BatteryEvent? settled)
     {
+        // Only this shard records a docking; a summary from elsewhere never brings one.
+        summary = summary.Docking is null ? summary : summary with { Docking = null };
         if (!_batteries.Items.TryGetValue(summary.BatteryId, out var existing))
         {
             // A battery may sit in one slot for weeks and send nothing new: a crash must not forget it.
             _sortedIds.Invalidate();
             _batteries.Set(summary.BatteryId, summary);
+            return Task.FromResult<BatteryEvent?>(null);
         }
-        else if (existing.Updated <= summary.Updated)
+
+        if (existing.Docking is { } docking && docking != settled)
+        {
+            // The grain has not stored this docking (it had state before the docking came here): it takes it now.
+            _batteries.Set(summary.BatteryId, summary with { Docking = docking });
+            return Task.FromResult<BatteryEvent?>(docking);
+        }
+
+        if (existing.Updated <= summary.Updated || existing.Docking is not null)
         {
             _batteries.Set(summary.BatteryId, summary);
         }
 
-        return Task.CompletedTask;
+        return Task.FromResult<BatteryEvent?>(null);
     }
+
+    public Task<DockingAnswer> Dock(IReadOnlyList<BatteryEvent> dockings)
+    {
+        List<BatteryEvent>? refused = null;
+        var taken = 0;
+        var repeated = false;
+        var now = _time.GetUtcNow();
+        foreach (var docking in dockings)
+        {
+            if (_batteries.Items.TryGetValue(docking.BatteryId, out var known))
+            {
+                // Taken before (a station handing it over again): answered once it is stored, like the first time.
+                repeated |= known.Docking == docking;
+                if (known.Docking != docking)
+                {
+                    (refused ??= []).Add(docking);
+                }
+
+                continue;
+            }
+
+            if (IndexDocking.SummaryOf(docking, _options, _rules, now) is not { } summary)
+            {
+                (refused ??= []).Add(docking);
+                continue;
+            }
+
+            _sortedIds.Invalidate();
+            _batteries.Set(docking.BatteryId, summary);
+            taken++;
+        }
+
+        if (repeated && taken == 0)
+        {
+            _batteries.WriteSoon();
+        }
+
+        _metrics.DockedInIndex(taken);
+        var write = taken > 0 || repeated ? _batteries.NextWrite : 0;
+        return Task.FromResult(new DockingAnswer(refused ?? [], write));
+    }
+
+    public Task Stored(long write) => _batteries.WhenStoredAsync(write);
+
+    public Task<BatteryEvent?> DockingOf(string batteryId) =>
+        Task.FromResult(_batteries.Items.TryGetValue(batteryId, out var summary) ? summary.Docking : null);
 
     public Task<bool> Contains(string batteryId) => Task.FromResult(_batteries.Items.ContainsKey(batteryId));
 

@@ -56,6 +56,13 @@ public sealed class BatteryOptions : IValidatableObject
     public int MaxCallsInFlightPerStation { get; set; } = 2;
 
     /// <summary>
+    /// Whether a battery found in a slot that the ledger has never seen, and whose reading triggers nothing, is docked in
+    /// its index shard alone (<see cref="IndexDocking"/>), its grain activated only when next needed. Off, every such
+    /// docking activates the battery's grain, which reads and writes its state at once.
+    /// </summary>
+    public bool DockInIndex { get; set; } = true;
+
+    /// <summary>
     /// Battery grain calls the silo starts per second, all stations together (0: no limit); a call waits for its turn
     /// off the ingest path. Pacing per station keeps the dockings off the acknowledgement path but not off the cores: a
     /// fleet of new stations spent them on battery grains instead of ingest. At about half a millisecond of CPU per

@@ -8,15 +8,24 @@ namespace EvSwap.Grains;
 /// A station's way to its batteries' grains. Battery events wait in the station's state
 /// (<see cref="StationState.PendingBatteryEvents"/>) until their battery grain confirms it stored them; one call per
 /// battery carries all of that battery's events. A crash in between hands them over again from the stored state or the
-/// archive's replay, and the battery grain's applied-event marks make the repeat harmless.
+/// archive's replay, and the battery grain's applied-event marks make the repeat harmless. A snapshot's dockings go to
+/// their index shards first (<see cref="IndexDocking"/>), one call per shard, and wait there until the shard has stored
+/// them; those a shard refuses go to their battery grains.
 /// </summary>
 /// <param name="settled">Called on the grain's scheduler when a call succeeded, so the station hands over what waited for it.</param>
 /// <param name="budget">The silo's calls per second: a call waits for its turn before it goes out.</param>
+/// <param name="indexShards">The battery index's shard count (<see cref="BatteryIndexOptions.IndexShards"/>).</param>
 /// <param name="stopping">Once the silo stops, nothing new is handed over: the events wait in the stored state for the next start.</param>
-public sealed class StationBatterySender(string stationId, StationState state, IGrainFactory grains, BatteryOptions options, BatteryCallBudget budget, ILogger logger, Action settled, CancellationToken stopping = default)
+public sealed class StationBatterySender(string stationId, StationState state, IGrainFactory grains, BatteryOptions options, int indexShards, BatteryCallBudget budget, ILogger logger, Action settled, CancellationToken stopping = default)
 {
-    private readonly List<(List<BatteryEvent> Events, Task Sent)> _inFlight = [];
+    private static readonly IReadOnlyList<BatteryEvent> NoneLeft = [];
+
+    /// <summary>Each call with its events and, once it succeeded, those of them that still need their battery grain.</summary>
+    private readonly List<(List<BatteryEvent> Events, Task<IReadOnlyList<BatteryEvent>> Sent)> _inFlight = [];
     private readonly HashSet<BatteryEvent> _submitted = [];
+
+    /// <summary>Dockings an index shard refused: they go to their battery grains.</summary>
+    private readonly HashSet<BatteryEvent> _refusedByIndex = [];
 
     /// <summary>Refuses a message that changes custody while the station holds as many unconfirmed battery events as allowed.</summary>
     public void ThrowIfBacklogged(TelemetryMessage message)
@@ -45,21 +54,31 @@ public sealed class StationBatterySender(string stationId, StationState state, I
             }
 
             _inFlight.RemoveAt(i);
+            var left = sent.IsCompletedSuccessfully ? sent.Result : null;
             foreach (var e in events)
             {
                 _submitted.Remove(e);
-                if (sent.IsCompletedSuccessfully)
+                if (left?.Contains(e) == true)
+                {
+                    _refusedByIndex.Add(e);
+                }
+                else if (left is not null)
                 {
                     changed |= state.PendingBatteryEvents.Remove(e);
+                    _refusedByIndex.Remove(e);
                 }
             }
         }
 
         changed |= DropReadingsPastBound();
+        // A battery's events reach it in the station's order: one whose earlier events are still out waits for them.
+        // Its grain judges alarm rules on its latest reading only, so a reading that overtook a docking would be judged
+        // and the docking then filed as a late event, never judged.
+        var busy = _submitted.Count == 0 ? null : _submitted.Select(e => e.BatteryId).ToHashSet(StringComparer.Ordinal);
         Dictionary<string, List<BatteryEvent>>? fresh = null;
         foreach (var e in state.PendingBatteryEvents)
         {
-            if (_submitted.Add(e))
+            if (busy?.Contains(e.BatteryId) != true && _submitted.Add(e))
             {
                 fresh ??= new(StringComparer.Ordinal);
                 if (!fresh.TryGetValue(e.BatteryId, out var list))
@@ -71,29 +90,71 @@ public sealed class StationBatterySender(string stationId, StationState state, I
             }
         }
 
+        var toIndex = fresh?.Values.Where(events => events is [var only] && ForIndex(only)).Select(events => events[0]).ToList();
+        if (toIndex is { Count: > 0 })
+        {
+            // One hand-over for all of them, however many shards it takes.
+            Start(toIndex, () => DockInIndexAsync(toIndex));
+        }
+
         foreach (var (batteryId, events) in fresh ?? [])
         {
-            if (_inFlight.Count >= options.MaxCallsInFlightPerStation || stopping.IsCancellationRequested)
+            if (!(events is [var only] && ForIndex(only)))
             {
-                // Still pending in the state: the next message or maintenance tick hands them over.
-                foreach (var e in events)
-                {
-                    _submitted.Remove(e);
-                }
-
-                continue;
+                Start(events, () => SendAsync(batteryId, events));
             }
-
-            var sent = Send(batteryId, events);
-            _inFlight.Add((events, sent));
-            // Only after a success: a failed call is retried by the next message or maintenance tick, not in a tight loop.
-            _ = sent.ContinueWith(_ => settled(), CancellationToken.None, TaskContinuationOptions.OnlyOnRanToCompletion, TaskScheduler.Current);
         }
 
         return changed;
     }
 
-    private async Task Send(string batteryId, List<BatteryEvent> events)
+    private bool ForIndex(BatteryEvent e) => options.DockInIndex && IndexDocking.IsCandidate(e) && !_refusedByIndex.Contains(e);
+
+    private void Start(List<BatteryEvent> events, Func<Task<IReadOnlyList<BatteryEvent>>> send)
+    {
+        if (_inFlight.Count >= options.MaxCallsInFlightPerStation || stopping.IsCancellationRequested)
+        {
+            // Still pending in the state: the next message or maintenance tick hands them over.
+            foreach (var e in events)
+            {
+                _submitted.Remove(e);
+            }
+
+            return;
+        }
+
+        var sent = send();
+        _inFlight.Add((events, sent));
+        // Only after a success: a failed call is retried by the next message or maintenance tick, not in a tight loop.
+        _ = sent.ContinueWith(_ => settled(), CancellationToken.None, TaskContinuationOptions.OnlyOnRanToCompletion, TaskScheduler.Current);
+    }
+
+    /// <returns>The dockings the shards refused.</returns>
+    private async Task<IReadOnlyList<BatteryEvent>> DockInIndexAsync(List<BatteryEvent> dockings)
+    {
+        try
+        {
+            var refused = await Task.WhenAll(dockings.GroupBy(e => BatteryIds.ShardOf(e.BatteryId, indexShards)).Select(async byShard =>
+            {
+                var shard = grains.GetGrain<IBatteryIndexShardGrain>(byShard.Key);
+                var answer = await shard.Dock([.. byShard]);
+                if (answer.Write > 0)
+                {
+                    await shard.Stored(answer.Write);
+                }
+
+                return answer.Refused;
+            }));
+            return [.. refused.SelectMany(r => r)];
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException)
+        {
+            logger.LogWarning(ex, "Station {StationId}: the battery index has not confirmed {Count} dockings; they stay pending and are handed over again.", stationId, dockings.Count);
+            throw;
+        }
+    }
+
+    private async Task<IReadOnlyList<BatteryEvent>> SendAsync(string batteryId, List<BatteryEvent> events)
     {
         if (!await budget.WaitAsync(stopping))
         {
@@ -103,6 +164,7 @@ public sealed class StationBatterySender(string stationId, StationState state, I
         try
         {
             await grains.GetGrain<IBatteryGrain>(batteryId).Apply(events);
+            return NoneLeft;
         }
         catch (Exception ex) when (ex is not OperationCanceledException)
         {

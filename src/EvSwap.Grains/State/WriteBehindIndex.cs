@@ -15,7 +15,10 @@ public sealed class WriteBehindIndex<T>
     private readonly IGrainStorage _storage;
     private readonly string _name;
     private readonly WriteBehind _writes;
+    private readonly List<(long Write, TaskCompletionSource Stored)> _waiting = [];
     private ChunkedState<T> _items = null!;
+    private long _started;
+    private long _storedThrough;
 
     /// <param name="storageName">The grain storage, by its registered name, that holds the items.</param>
     /// <param name="name">Prefix of the items' names, and the state name of the single item the index was kept in before.</param>
@@ -23,8 +26,14 @@ public sealed class WriteBehindIndex<T>
     {
         _storage = services.GetRequiredKeyedService<IGrainStorage>(storageName);
         _name = name;
-        _writes = new WriteBehind(ct => _items.WriteAsync(ct), PersistInterval, time, _ => _items.WriteNewKeysAsync());
+        _writes = new WriteBehind(ct => Counted(() => _items.WriteAsync(ct)), PersistInterval, time, _ => Counted(() => _items.WriteNewKeysAsync()));
     }
+
+    /// <summary>
+    /// The number of the next write: once it is stored, so is every change made before it, for callers that must not go
+    /// on before their change is durable (<see cref="WhenStoredAsync"/>).
+    /// </summary>
+    public long NextWrite => _started + 1;
 
     public IReadOnlyDictionary<string, T> Items => _items.Items;
 
@@ -56,6 +65,54 @@ public sealed class WriteBehindIndex<T>
         }
 
         return added;
+    }
+
+    /// <summary>Brings the next write forward, for a caller that waits for it although it changed nothing new.</summary>
+    public void WriteSoon() => _writes.ChangedSoon(_items.NewKeys);
+
+    /// <summary>
+    /// Completes once write <paramref name="write"/> (<see cref="NextWrite"/> when the change was made) or a later one
+    /// is stored; fails when that write fails, so the caller tries again rather than wait for the next interval.
+    /// </summary>
+    public Task WhenStoredAsync(long write)
+    {
+        if (write <= _storedThrough)
+        {
+            return Task.CompletedTask;
+        }
+
+        var stored = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        _waiting.Add((write, stored));
+        return stored.Task;
+    }
+
+    private async Task Counted(Func<Task> write)
+    {
+        var number = ++_started;
+        try
+        {
+            await write();
+        }
+        catch (Exception ex)
+        {
+            Release(number, stored => stored.TrySetException(ex));
+            throw;
+        }
+
+        _storedThrough = number;
+        Release(number, stored => stored.TrySetResult());
+    }
+
+    private void Release(long through, Action<TaskCompletionSource> release)
+    {
+        for (var i = _waiting.Count - 1; i >= 0; i--)
+        {
+            if (_waiting[i].Write <= through)
+            {
+                release(_waiting[i].Stored);
+                _waiting.RemoveAt(i);
+            }
+        }
     }
 
     /// <summary>Writes what is left; call from deactivation.</summary>
