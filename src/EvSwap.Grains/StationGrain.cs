@@ -33,7 +33,7 @@ public sealed partial class StationGrain : Grain, IStationGrain
     private readonly Func<StationState, StationLedger> _newLedger;
     private readonly BatteryOptions _batteryOptions;
     private readonly BatteryCallBudget _batteryBudget;
-    private readonly int _batteryIndexShards;
+    private readonly BatteryDockingDesk _dockingDesk;
     private StationBatterySender _batteries = null!;
     private readonly CancellationToken _stopping;
     private StationWatchers? _watchers;
@@ -58,10 +58,10 @@ public sealed partial class StationGrain : Grain, IStationGrain
         IOptions<EvSwap.Ledger.LedgerOptions> ledgerOptions,
         IOptions<BatteryOptions> batteryOptions,
         BatteryCallBudget batteryBudget,
-        IOptions<BatteryIndexOptions> batteryIndex,
+        BatteryDockingDesk dockingDesk,
         Microsoft.Extensions.Hosting.IHostApplicationLifetime lifetime)
     {
-        _batteryIndexShards = batteryIndex.Value.IndexShards;
+        _dockingDesk = dockingDesk;
         _stopping = lifetime.ApplicationStopping;
         _batteryOptions = batteryOptions.Value;
         _batteryBudget = batteryBudget;
@@ -88,7 +88,7 @@ public sealed partial class StationGrain : Grain, IStationGrain
         await RecoverFromArchiveAsync(cancellationToken);
         _ledger = _newLedger(State);
         _ledger.Sync();
-        _batteries = new StationBatterySender(StationId, State, GrainFactory, _batteryOptions, _batteryIndexShards, _batteryBudget, _logger, () => _stateDirty |= _batteries.Sync(), _stopping);
+        _batteries = new StationBatterySender(StationId, State, GrainFactory, _batteryOptions, _dockingDesk, _batteryBudget, _logger, () => _stateDirty |= _batteries.Sync(), _stopping);
         _batteries.Sync();
         await ActivateDownlinkAsync();
         // A random first tick: stations that activate together (a silo start, a fleet reconnecting) would otherwise

@@ -29,7 +29,8 @@ public class StationBatterySenderTests
         ((FakeGrainFactory)(object)grains).Batteries = _batteries;
         ((FakeGrainFactory)(object)grains).Index = _index;
         var options = new BatteryOptions { MaxCallsInFlightPerStation = maxInFlight, DockInIndex = dockInIndex };
-        _sender = new StationBatterySender("st-1", _state, grains, options, IndexShards, budget, NullLogger.Instance, () =>
+        var desk = new BatteryDockingDesk(grains, Microsoft.Extensions.Options.Options.Create(new BatteryIndexOptions { IndexShards = IndexShards }));
+        _sender = new StationBatterySender("st-1", _state, grains, options, desk, budget, NullLogger.Instance, () =>
         {
             lock (_state)
             {
@@ -134,7 +135,8 @@ public class StationBatterySenderTests
             indexed._sender.Sync();
         }
 
-        var docks = indexed._index.Snapshot();
+        // The silo's docking desk gathers them for a moment before it calls the shards.
+        var docks = await Eventually.GetAsync(() => Task.FromResult(indexed._index.Snapshot()), d => d.Sum(x => x.Dockings.Count) == 16, TimeSpan.FromSeconds(10));
         Assert.Empty(indexed._batteries.Calls);
         Assert.Equal(16, docks.Sum(d => d.Dockings.Count));
         Assert.Equal(docks.Count, docks.Select(d => d.Shard).Distinct().Count());

@@ -19,6 +19,7 @@ public static class BatteriesSiloBuilderExtensions
         services.TryAddSingleton(TimeProvider.System);
         services.TryAddSingleton<BatteryMetrics>();
         services.TryAddSingleton<BatteryCallBudget>();
+        services.TryAddSingleton<BatteryDockingDesk>();
         services.AddOptions<GrainCollectionOptions>().Configure<IOptions<BatteryOptions>>((collection, batteries) =>
             collection.ClassSpecificCollectionAge[typeof(BatteryGrain).FullName!] = batteries.Value.IdleAfter);
         return services;

@@ -9,14 +9,14 @@ namespace EvSwap.Grains;
 /// (<see cref="StationState.PendingBatteryEvents"/>) until their battery grain confirms it stored them; one call per
 /// battery carries all of that battery's events. A crash in between hands them over again from the stored state or the
 /// archive's replay, and the battery grain's applied-event marks make the repeat harmless. A snapshot's dockings go to
-/// their index shards first (<see cref="IndexDocking"/>), one call per shard, and wait there until the shard has stored
-/// them; those a shard refuses go to their battery grains.
+/// their index shards first (<see cref="IndexDocking"/>, through the silo's <see cref="BatteryDockingDesk"/>) and wait
+/// until the shards have stored them; those a shard refuses go to their battery grains.
 /// </summary>
 /// <param name="settled">Called on the grain's scheduler when a call succeeded, so the station hands over what waited for it.</param>
 /// <param name="budget">The silo's calls per second: a call waits for its turn before it goes out.</param>
-/// <param name="indexShards">The battery index's shard count (<see cref="BatteryIndexOptions.IndexShards"/>).</param>
+/// <param name="desk">The silo's way to the battery index for dockings.</param>
 /// <param name="stopping">Once the silo stops, nothing new is handed over: the events wait in the stored state for the next start.</param>
-public sealed class StationBatterySender(string stationId, StationState state, IGrainFactory grains, BatteryOptions options, int indexShards, BatteryCallBudget budget, ILogger logger, Action settled, CancellationToken stopping = default)
+public sealed class StationBatterySender(string stationId, StationState state, IGrainFactory grains, BatteryOptions options, BatteryDockingDesk desk, BatteryCallBudget budget, ILogger logger, Action settled, CancellationToken stopping = default)
 {
     private static readonly IReadOnlyList<BatteryEvent> NoneLeft = [];
 
@@ -134,18 +134,7 @@ public sealed class StationBatterySender(string stationId, StationState state, I
     {
         try
         {
-            var refused = await Task.WhenAll(dockings.GroupBy(e => BatteryIds.ShardOf(e.BatteryId, indexShards)).Select(async byShard =>
-            {
-                var shard = grains.GetGrain<IBatteryIndexShardGrain>(byShard.Key);
-                var answer = await shard.Dock([.. byShard]);
-                if (answer.Write > 0)
-                {
-                    await shard.Stored(answer.Write);
-                }
-
-                return answer.Refused;
-            }));
-            return [.. refused.SelectMany(r => r)];
+            return await desk.DockAsync(dockings);
         }
         catch (Exception ex) when (ex is not OperationCanceledException)
         {
