@@ -204,7 +204,7 @@ public sealed class OperationsPageTests : BunitContext
             return Task.FromResult(new BatteryPage([.. Items.Where(i => query.Status is null || i.Custody.Status == query.Status)], false));
         }
 
-        public Task<BatteryEvent?> Upsert(BatterySummary summary, BatteryEvent? settled) => throw new NotSupportedException();
+        public Task<UpsertAnswer> Upsert(BatterySummary summary, BatteryEvent? settled) => throw new NotSupportedException();
 
         public Task<DockingAnswer> Dock(IReadOnlyList<BatteryEvent> dockings) => throw new NotSupportedException();
 

@@ -44,6 +44,12 @@ public class HardCrashEndToEndTests
                     Assert.Equal((long)Messages / 5, counters.GetProperty("swapsTotal").GetInt64());
                 }
 
+                // Every station's batteries where it reported them last: the one docked by the index, and the last one
+                // brought by a swap.
+                var expected = ids.SelectMany(id => new[] { ($"{id}-kept", id, 2), ($"{id}-b{Messages}", id, 1) }).ToList();
+                var misplaced = await Eventually.GetAsync(() => MisplacedAsync(second.Http, expected), m => m.Count == 0);
+                Assert.Empty(misplaced);
+
                 Assert.True(await second.StopAsync(), second.Output);
                 Assert.DoesNotContain("fail:", second.Output);
             }
@@ -64,6 +70,30 @@ public class HardCrashEndToEndTests
         }
     }
 
+    /// <summary>The batteries the API does not show in the station and slot given, with what it says instead.</summary>
+    private static async Task<List<string>> MisplacedAsync(HttpClient http, IEnumerable<(string Battery, string Station, int Slot)> expected)
+    {
+        var misplaced = new List<string>();
+        foreach (var (battery, station, slot) in expected)
+        {
+            using var response = await http.GetAsync($"/batteries/{battery}");
+            if (!response.IsSuccessStatusCode)
+            {
+                misplaced.Add($"{battery}: {(int)response.StatusCode}");
+                continue;
+            }
+
+            var custody = JsonDocument.Parse(await response.Content.ReadAsStringAsync()).RootElement.GetProperty("custody");
+            var seen = (custody.GetProperty("status").GetString(), custody.GetProperty("stationId").GetString(), custody.GetProperty("slot").GetInt32());
+            if (seen != (BatteryStatuses.InStation, station, slot))
+            {
+                misplaced.Add($"{battery}: {seen}");
+            }
+        }
+
+        return misplaced;
+    }
+
     /// <summary>Every message published at QoS 1 and acknowledged by the broker; every fifth carries a swap.</summary>
     internal static async Task PublishAllAsync(int mqttPort, IReadOnlyList<string> ids)
     {
@@ -75,7 +105,9 @@ public class HardCrashEndToEndTests
             {
                 // Each station its own batteries, as in a fleet: one battery in thirty stations at once is an anomaly
                 // whose grain every station would queue on.
-                var message = TelemetryBuilder.For(id).Seq(seq).Ambient(null, null).Ready(1, $"{id}-b{seq}", socPct: 99, tempC: 30, sohPct: null, cycles: null);
+                // Slot 2 holds one battery throughout: docked by its index shard, never by a grain of its own.
+                var message = TelemetryBuilder.For(id).Seq(seq).Ambient(null, null).Ready(1, $"{id}-b{seq}", socPct: 99, tempC: 30, sohPct: null, cycles: null)
+                    .Ready(2, $"{id}-kept", socPct: 98, tempC: 29, sohPct: 97, cycles: 300);
                 if (seq % 5 == 0)
                 {
                     message.Swap(1, $"{id}-b{seq - 1}", 1, $"{id}-b{seq}");

@@ -88,10 +88,25 @@ public class IndexDockingTests(ClusterFixture fixture)
 
         // A grain whose state was made before the docking reached the shard pushes its own entry.
         var elsewhere = new BatterySummary(battery, new BatteryCustody(BatteryStatuses.WithRider, "st-other", 1, T0.AddMinutes(-30)), 94, [], DateTimeOffset.UtcNow);
-        Assert.Equal(docking, await shard.Upsert(elsewhere, settled: null));
+        Assert.Equal(docking, (await shard.Upsert(elsewhere, settled: null)).Held);
         Assert.Equal(docking, await shard.DockingOf(battery));
 
-        Assert.Null(await shard.Upsert(elsewhere with { Updated = DateTimeOffset.UtcNow }, settled: docking));
+        Assert.Null((await shard.Upsert(elsewhere with { Updated = DateTimeOffset.UtcNow }, settled: docking)).Held);
         Assert.Null(await shard.DockingOf(battery));
+    }
+
+    [Fact]
+    public async Task A_battery_new_to_its_shard_through_its_grain_names_the_write_to_wait_for_and_a_known_one_none()
+    {
+        var battery = "bat-ix-new-" + Guid.NewGuid().ToString("N")[..8];
+        var shard = ShardOf(battery);
+        var summary = new BatterySummary(battery, new BatteryCustody(BatteryStatuses.WithRider, "st-new", 1, T0), 94, [], DateTimeOffset.UtcNow);
+
+        var first = await shard.Upsert(summary, settled: null);
+        Assert.True(first.Write > 0);
+        await shard.Stored(first.Write).WaitAsync(TimeSpan.FromSeconds(30));
+
+        var again = await shard.Upsert(summary with { Updated = DateTimeOffset.UtcNow }, settled: null);
+        Assert.Equal(new UpsertAnswer(null, 0), again);
     }
 }

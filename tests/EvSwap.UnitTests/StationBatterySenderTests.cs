@@ -244,7 +244,7 @@ public class StationBatterySenderTests
 
         public Task Stored(long write) => index.Stored.Task;
 
-        public Task<BatteryEvent?> Upsert(BatterySummary summary, BatteryEvent? settled) => throw new NotSupportedException();
+        public Task<UpsertAnswer> Upsert(BatterySummary summary, BatteryEvent? settled) => throw new NotSupportedException();
 
         public Task<BatteryEvent?> DockingOf(string batteryId) => throw new NotSupportedException();
 

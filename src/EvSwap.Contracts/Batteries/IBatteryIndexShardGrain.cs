@@ -7,8 +7,11 @@ public interface IBatteryIndexShardGrain : IGrainWithIntegerKey
 {
     /// <summary>Awaited: once a battery grain has stored an event, the API can find the battery.</summary>
     /// <param name="settled">The docking this shard held for the battery that its grain has now stored, if any.</param>
-    /// <returns>A docking this shard holds for the battery that <paramref name="settled"/> does not name: the grain stores it and settles it with its next push.</returns>
-    Task<BatteryEvent?> Upsert(BatterySummary summary, BatteryEvent? settled);
+    /// <returns>
+    /// A docking this shard holds for the battery that <paramref name="settled"/> does not name (the grain stores it and
+    /// settles it with its next push), and for a battery new here the write to wait for.
+    /// </returns>
+    Task<UpsertAnswer> Upsert(BatterySummary summary, BatteryEvent? settled);
 
     /// <summary>
     /// Takes the dockings of batteries the index has never seen and that trigger nothing (no alarm, no anomaly), without

@@ -99,8 +99,15 @@ public sealed class BatteryGrain : Grain, IBatteryGrain
 
         if (!_unsaved)
         {
-            // Applied and stored before: a station handing them over again after a lost confirmation.
+            // Applied and stored before: a station handing them over again after a lost confirmation. That happens after
+            // a crash, which may also have taken the index entry this battery pushed last (a new key is stored within a
+            // second): the first repeat an activation sees pushes it again.
             _metrics.Repeated(events.Count);
+            if (_pushed is null)
+            {
+                await PushIndexAsync();
+            }
+
             return;
         }
 
@@ -192,7 +199,12 @@ public sealed class BatteryGrain : Grain, IBatteryGrain
 
         try
         {
-            var held = await Shard.Upsert(summary, _adopted);
+            var (held, write) = await Shard.Upsert(summary, _adopted);
+            if (write > 0)
+            {
+                await Shard.Stored(write);
+            }
+
             _pushed = summary;
             _adopted = null;
             if (held is not null)

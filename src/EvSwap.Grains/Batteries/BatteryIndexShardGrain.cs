@@ -20,6 +20,8 @@ public sealed class BatteryIndexShardGrain : Grain, IBatteryIndexShardGrain
     private readonly AlarmRuleOptions _rules;
     private readonly BatteryMetrics _metrics;
     private readonly TimeProvider _time;
+    private static readonly UpsertAnswer NothingHeld = new(null, 0);
+
     private readonly SortedKeys _sortedIds = new();
 
     public BatteryIndexShardGrain(
@@ -42,7 +44,7 @@ public sealed class BatteryIndexShardGrain : Grain, IBatteryIndexShardGrain
 
     public override Task OnDeactivateAsync(DeactivationReason reason, CancellationToken cancellationToken) => _batteries.FlushAsync(cancellationToken);
 
-    public Task<BatteryEvent?> Upsert(BatterySummary summary, BatteryEvent? settled)
+    public Task<UpsertAnswer> Upsert(BatterySummary summary, BatteryEvent? settled)
     {
         // Only this shard records a docking; a summary from elsewhere never brings one.
         summary = summary.Docking is null ? summary : summary with { Docking = null };
@@ -51,14 +53,14 @@ public sealed class BatteryIndexShardGrain : Grain, IBatteryIndexShardGrain
             // A battery may sit in one slot for weeks and send nothing new: a crash must not forget it.
             _sortedIds.Invalidate();
             _batteries.Set(summary.BatteryId, summary);
-            return Task.FromResult<BatteryEvent?>(null);
+            return Task.FromResult(new UpsertAnswer(null, _batteries.NextWrite));
         }
 
         if (existing.Docking is { } docking && docking != settled)
         {
             // The grain has not stored this docking (it had state before the docking came here): it takes it now.
             _batteries.Set(summary.BatteryId, summary with { Docking = docking });
-            return Task.FromResult<BatteryEvent?>(docking);
+            return Task.FromResult(new UpsertAnswer(docking, 0));
         }
 
         if (existing.Updated <= summary.Updated || existing.Docking is not null)
@@ -66,7 +68,7 @@ public sealed class BatteryIndexShardGrain : Grain, IBatteryIndexShardGrain
             _batteries.Set(summary.BatteryId, summary);
         }
 
-        return Task.FromResult<BatteryEvent?>(null);
+        return Task.FromResult(NothingHeld);
     }
 
     public Task<DockingAnswer> Dock(IReadOnlyList<BatteryEvent> dockings)
